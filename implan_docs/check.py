@@ -1,0 +1,55 @@
+"""The read -> validate -> schedule phases that ``check``, ``schedule`` and ``build`` share."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from .findings import Finding, sort_findings
+from .model import Plan
+from .schedule import Schedule
+from .validate import validate
+from .workbook import read_plan
+
+
+@dataclass(frozen=True)
+class Checked:
+    plan: Plan
+    schedule: Schedule | None  # None when errors prevent scheduling
+    findings: tuple[Finding, ...]
+
+    @property
+    def errors(self) -> list[Finding]:
+        return [f for f in self.findings if f.is_error]
+
+    @property
+    def warnings(self) -> list[Finding]:
+        return [f for f in self.findings if not f.is_error]
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+def check_plan(path: str | Path, status_date: date | None = None) -> Checked:
+    """Read, validate and (when there are no errors) schedule a plan workbook."""
+    from .schedule import schedule_plan
+
+    plan, findings = read_plan(path)
+    findings = list(findings) + validate(plan)
+    schedule = None
+    if not any(f.is_error for f in findings):
+        schedule = schedule_plan(plan, status_date)
+        findings += list(schedule.findings)
+    return Checked(plan, schedule, tuple(sort_findings(_dedupe(findings))))
+
+
+def _dedupe(findings: list[Finding]) -> list[Finding]:
+    seen: set = set()
+    out = []
+    for f in findings:
+        key = (f.code, f.location, f.message)
+        if key not in seen:
+            seen.add(key)
+            out.append(f)
+    return out

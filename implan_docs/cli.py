@@ -1,0 +1,171 @@
+"""The ``implan`` command: new, check, schedule, build, handoff, collect, diff.
+
+Every problem a user can cause is one line on stderr and exit code 1 (usage errors: 2); a traceback
+appears only with ``--debug``. An unexpected crash prints one line and saves the traceback to a file.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import tempfile
+import traceback
+from datetime import date
+from pathlib import Path
+
+from . import __version__
+from .errors import ImplanError, Location
+
+
+class UsageError(ImplanError):
+    """Wrong arguments: exit 2."""
+
+
+def _date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a date (YYYY-MM-DD)") from None
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="implan", description="Implementation plan workbook -> Word document, and back.")
+    p.add_argument("--version", action="version", version=f"implan-docs {__version__}")
+    p.add_argument("--debug", action="store_true", help="show tracebacks")
+    sub = p.add_subparsers(dest="command", metavar="COMMAND")
+    sub.required = True
+
+    s = sub.add_parser("new", help="write a ready-to-fill plan workbook")
+    s.add_argument("path", nargs="?", default="plan.xlsx", type=Path)
+    s.add_argument("--example", action="store_true", help="write the bundled example plan instead")
+    s.add_argument("--language", choices=["en", "zh-TW"], default="en")
+    s.add_argument("--force", action="store_true", help="overwrite an existing file")
+
+    s = sub.add_parser("check", help="validate a plan workbook and list errors and findings")
+    s.add_argument("workbook", type=Path)
+    s.add_argument("--strict", action="store_true", help="findings (warnings) fail the check too")
+    s.add_argument("--format", choices=["text", "json"], default="text")
+    s.add_argument("--status-date", type=_date, help="progress as of this date (default: Project Status date)")
+
+    s = sub.add_parser("schedule", help="compute the schedule and write the filled workbook")
+    s.add_argument("workbook", type=Path)
+    s.add_argument("-o", "--output", type=Path, required=True, help="filled workbook to write (.xlsx)")
+    s.add_argument("--status-date", type=_date)
+    s.add_argument("--force", action="store_true", help="overwrite the input file itself (never by default)")
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    debug = "--debug" in argv
+    try:
+        args = _parser().parse_args(argv)
+        return _dispatch(args)
+    except ImplanError as exc:
+        if debug:
+            traceback.print_exc()
+        print(f"implan: {_one_line(str(exc))}", file=sys.stderr)
+        return 2 if isinstance(exc, UsageError) else 1
+    except KeyboardInterrupt:
+        print("implan: interrupted", file=sys.stderr)
+        return 130
+    except SystemExit as exc:
+        return int(exc.code or 0) if isinstance(exc.code, int) else 2
+    except MemoryError:
+        print("implan: out of memory (is the input unreasonably large?)", file=sys.stderr)
+        return 1
+    except Exception as exc:  # a bug, or input we did not foresee: one line, traceback kept in a file
+        if debug:
+            traceback.print_exc()
+            return 1
+        log = _save_traceback()
+        print(f"implan: internal error: {type(exc).__name__}: {_one_line(str(exc))} (details: {log})",
+              file=sys.stderr)
+        return 1
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())[:500]
+
+
+def _save_traceback() -> str:
+    fd, name = tempfile.mkstemp(prefix="implan-crash-", suffix=".log")
+    with os.fdopen(fd, "w") as fh:
+        traceback.print_exc(file=fh)
+    return name
+
+
+def _dispatch(args) -> int:
+    return {"new": cmd_new, "check": cmd_check, "schedule": cmd_schedule}[args.command](args)
+
+
+# -- commands -------------------------------------------------------------------------------------------
+
+
+def cmd_new(args) -> int:
+    from .new_workbook import write_new_workbook
+
+    path = write_new_workbook(args.path, language=args.language, example=args.example, force=args.force)
+    print(f"wrote {path}")
+    return 0
+
+
+def cmd_check(args) -> int:
+    from .check import check_plan
+
+    result = check_plan(args.workbook, args.status_date)
+    errors, warnings = result.errors, result.warnings
+    if args.format == "json":
+        doc = {
+            "file": str(args.workbook),
+            "ok": not errors and not (args.strict and warnings),
+            "errors": len(errors),
+            "warnings": len(warnings),
+            "findings": [f.as_dict() for f in result.findings],
+        }
+        print(json.dumps(doc, ensure_ascii=False, indent=2))
+    else:
+        for f in result.findings:
+            print(str(f))
+        print(_summary(args.workbook.name, len(errors), len(warnings)))
+    return 1 if errors or (args.strict and warnings) else 0
+
+
+def _summary(name: str, errors: int, warnings: int) -> str:
+    if not errors and not warnings:
+        return f"{name}: OK, no errors or findings"
+    parts = []
+    if errors:
+        parts.append(f"{errors} error{'s' if errors != 1 else ''}")
+    parts.append(f"{warnings} finding{'s' if warnings != 1 else ''}")
+    return f"{name}: " + ", ".join(parts)
+
+
+def cmd_schedule(args) -> int:
+    from .check import check_plan
+    from .filled import write_filled_workbook
+
+    _refuse_overwriting_input(args.workbook, args.output)
+    result = check_plan(args.workbook, args.status_date)
+    if result.errors:
+        for f in result.errors:
+            print(str(f), file=sys.stderr)
+        raise ImplanError(f"{len(result.errors)} error(s); nothing written", Location(file=args.workbook.name))
+    write_filled_workbook(args.workbook, result.plan, result.schedule, args.output)
+    s = result.schedule
+    print(f"wrote {args.output}: {len(s.tasks)} tasks, {s.start.isoformat()} to {s.finish.isoformat()}")
+    return 0
+
+
+def _refuse_overwriting_input(src: Path, dst: Path) -> None:
+    try:
+        same = dst.exists() and src.exists() and os.path.samefile(src, dst)
+    except OSError:
+        same = False
+    if same:
+        raise UsageError("the output would overwrite the input workbook; choose another -o", Location(file=str(dst)))
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,695 @@
+"""Read a plan workbook (.xlsx) into a :class:`~implan_docs.model.Plan`, collecting located findings.
+
+The only module that reads workbooks with openpyxl (writing lives in ``filled.py`` and ``template_book.py``).
+It follows ``plan-workbook.md``: sheets and columns are found by header text (case, surrounding spaces and a
+trailing ``*`` ignored), in any order; unknown columns and sheets are kept; empty rows are skipped; every
+cell-level problem becomes an error Finding naming file, sheet, cell and column, and reading goes on so
+that one pass reports everything.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any, Callable, Iterator
+
+from openpyxl.styles.numbers import BUILTIN_FORMATS
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet._reader import FORMULA_TAG, WorkSheetParser
+
+from . import model as m
+from .errors import Location, WorkbookError
+from .findings import Finding, make
+from .safety import open_workbook
+
+# -- the contract, as data ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Col:
+    key: str  # contract header
+    kind: str  # id | text | date | int | number | percent | bool | ids | depends | enum | likert
+    required: bool = False
+    choices: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class SheetSpec:
+    key: str
+    required: bool
+    columns: tuple[Col, ...]
+
+
+def _c(key, kind="text", required=False, choices=()):
+    return Col(key, kind, required, tuple(choices))
+
+
+SHEETS: tuple[SheetSpec, ...] = (
+    SheetSpec("Project", True, (_c("Field", "text", True), _c("Value", "raw"))),
+    SheetSpec("Objectives", True, (
+        _c("ID", "id", True), _c("Objective", required=True), _c("Metric", required=True), _c("Baseline", "raw"),
+        _c("Target", "raw", True), _c("Due", "date"), _c("Owner"))),
+    SheetSpec("Scope", True, (_c("Kind", "enum", True, m.SCOPE_KINDS), _c("Item", required=True), _c("Notes"))),
+    SheetSpec("Deliverables", True, (
+        _c("ID", "id", True), _c("Deliverable", required=True), _c("Description"), _c("Objectives", "ids"),
+        _c("Owner", required=True), _c("Due", "date", True), _c("Acceptance criteria"),
+        _c("Status", "enum", choices=m.DELIVERABLE_STATUSES))),
+    SheetSpec("Tasks", True, (
+        _c("ID", "id", True), _c("Task", required=True), _c("Deliverable", "ref"), _c("Owner", required=True),
+        _c("Start", "date"), _c("Finish", "date"), _c("Duration", "int"), _c("Depends on", "depends"),
+        _c("Milestone", "bool"), _c("Buffer", "int"), _c("Status", "enum", choices=m.TASK_STATUSES),
+        _c("Progress", "percent"))),
+    SheetSpec("Risks", True, (
+        _c("ID", "id", True), _c("Risk", required=True), _c("Category"), _c("Likelihood", "likert", True),
+        _c("Impact", "likert", True), _c("Mitigation", required=True), _c("Contingency"), _c("Owner", required=True),
+        _c("Trigger"), _c("Status", "enum", choices=m.RISK_STATUSES))),
+    SheetSpec("People", True, (
+        _c("Name", required=True), _c("Role", required=True), _c("Organization"), _c("Email"),
+        _c("Responsibilities"), _c("Availability", "percent"))),
+    SheetSpec("RACI", True, (_c("Item", "ref", True),)),
+    SheetSpec("Resources", False, (
+        _c("Resource", required=True), _c("Type", "enum", True, m.RESOURCE_TYPES), _c("Quantity", "number"),
+        _c("Unit"), _c("Unit cost", "number"), _c("Cost", "number"), _c("For", "ref"), _c("From", "date"),
+        _c("To", "date"), _c("Approver"), _c("Status", "enum", choices=m.RESOURCE_STATUSES))),
+    SheetSpec("Research", False, (
+        _c("Method", "enum", True, m.RESEARCH_METHODS), _c("Source", required=True), _c("Date", "date"),
+        _c("Finding", required=True), _c("Effect on plan"))),
+    SheetSpec("SWOT", False, (_c("Kind", "enum", True, m.SWOT_KINDS), _c("Item", required=True))),
+    SheetSpec("Holidays", False, (_c("Date", "date", True), _c("Name"))),
+    SheetSpec("Extra working days", False, (_c("Date", "date", True), _c("Name"))),
+    SheetSpec("Review", False, (
+        _c("ID", "id"), _c("Section"), _c("Anchor"), _c("Comment"), _c("Reviewer"), _c("Date", "date"),
+        _c("Status", "enum", choices=m.REVIEW_STATUSES), _c("Response"))),
+)
+SPEC_BY_KEY = {s.key: s for s in SHEETS}
+
+# Project sheet fields: key -> (kind, required, choices)
+PROJECT_FIELDS: dict[str, tuple[str, bool, tuple[str, ...]]] = {
+    "Name": ("text", True, ()),
+    "Code": ("text", False, ()),
+    "Purpose": ("text", True, ()),
+    "Strategy": ("text", False, ()),
+    "Sponsor": ("text", False, ()),
+    "Manager": ("text", True, ()),
+    "Version": ("text", True, ()),
+    "Status": ("enum", False, m.PROJECT_STATUSES),
+    "Start": ("date", True, ()),
+    "Finish": ("date", False, ()),
+    "Status date": ("date", False, ()),
+    "Budget": ("number", False, ()),
+    "Currency": ("currency", False, ()),
+    "Confidentiality": ("text", False, ()),
+    "Language": ("language", False, ()),
+    "Working days": ("week", False, ()),
+}
+
+
+def norm(text: Any) -> str:
+    """Header/sheet/field matching key: case, surrounding and repeated spaces, trailing ``*`` ignored."""
+    s = " ".join(str(text).split()).rstrip("*").strip()
+    return s.casefold()
+
+
+_NORM_SHEETS = {norm(s.key): s for s in SHEETS}
+_NORM_FIELDS = {norm(k): k for k in PROJECT_FIELDS}
+
+# Characters XML 1.0 (and so Word) cannot hold: C0 controls other than tab, newline, carriage return.
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+_ISO_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})(?:[T ]00:00(?::00)?)?$")
+_NUMBER = re.compile(r"^[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?$")
+_DEPENDS = re.compile(
+    r"^(?P<id>[^\s,]+?)(?:\s+(?P<type>[A-Za-z]{2})\s*(?P<lag1>[+-]\s*\d+\s*[dD]?)?|(?P<lag2>[+-]\d+[dD]))?$"
+)
+
+
+# -- reading cells --------------------------------------------------------------------------------------
+
+
+class _UncachedFormula:
+    """Marks a formula cell that has no cached value (saved by a program that does not calculate)."""
+
+    def __init__(self, formula: str):
+        self.formula = formula
+
+
+class _Parser(WorkSheetParser):
+    """openpyxl's streaming sheet parser, telling formulas without a cached value apart from empty cells."""
+
+    def parse_cell(self, element):
+        cell = super().parse_cell(element)
+        if cell["value"] is None and self.data_only:
+            f = element.find(FORMULA_TAG)
+            if f is not None:
+                cell["value"] = _UncachedFormula(f.text or "")
+        return cell
+
+
+@dataclass
+class _Row:
+    number: int
+    values: dict[int, Any]  # column index -> value
+    percent: set[int]  # column indexes formatted as percentages
+
+
+class _Reader:
+    """Collects findings while turning cells into typed values."""
+
+    def __init__(self, path: Path):
+        self.path = path
+        self.file = path.name
+        self.findings: list[Finding] = []
+
+    # locations and findings
+    def loc(self, sheet: str, row: int | None = None, col: int | None = None, header: str = "") -> Location:
+        return Location(self.file, sheet, row, get_column_letter(col) if col else "", header)
+
+    def add(self, code: str, location: Location, **params) -> None:
+        self.findings.append(make(code, location, **params))
+
+    # -- workbook ------------------------------------------------------------------------------------
+    def read(self) -> m.Plan:
+        wb = open_workbook(self.path, read_only=True, data_only=True)
+        try:
+            return self._read(wb)
+        except WorkbookError:
+            raise
+        except MemoryError as exc:
+            raise WorkbookError("the workbook is too large to read", Location(file=self.file)) from exc
+        except Exception as exc:  # openpyxl on malformed parts: one line, never a traceback
+            raise WorkbookError(f"cannot read the workbook ({type(exc).__name__}: {_first_line(exc)})",
+                                Location(file=self.file)) from exc
+        finally:
+            wb.close()
+
+    def _read(self, wb) -> m.Plan:
+        percent_styles = _percent_styles(wb)
+        found: dict[str, Any] = {}
+        other: list[str] = []
+        for ws in wb.worksheets:
+            spec = _NORM_SHEETS.get(norm(ws.title))
+            if spec is None:
+                other.append(ws.title)
+            elif spec.key in found:
+                self.add("E102", self.loc(ws.title), sheet=spec.key, other=found[spec.key].title)
+            else:
+                found[spec.key] = ws
+        for spec in SHEETS:
+            if spec.required and spec.key not in found:
+                self.add("E101", Location(self.file, spec.key), sheet=spec.key)
+
+        tables: dict[str, tuple[m.SheetInfo, list[dict]]] = {}
+        for spec in SHEETS:
+            ws = found.get(spec.key)
+            if ws is not None:
+                tables[spec.key] = self._read_sheet(ws, spec, percent_styles)
+
+        project = self._project(tables.get("Project"))
+        get = lambda key: tables.get(key, (None, []))[1]  # noqa: E731
+        plan = m.Plan(
+            file=self.file,
+            project=project,
+            objectives=tuple(self._objective(r) for r in get("Objectives")),
+            scope=tuple(m.ScopeItem(r["Kind"], r["Item"], r["Notes"], r["_row"], r["_extra"]) for r in get("Scope")),
+            deliverables=tuple(self._deliverable(r) for r in get("Deliverables")),
+            tasks=tuple(self._task(r) for r in get("Tasks")),
+            risks=tuple(self._risk(r) for r in get("Risks")),
+            people=tuple(self._person(r) for r in get("People")),
+            raci=tuple(r["_raci"] for r in get("RACI")),
+            resources=tuple(self._resource(r) for r in get("Resources")),
+            research=tuple(
+                m.ResearchItem(r["Method"], r["Source"], r["Finding"], r["Date"], r["Effect on plan"], r["_row"],
+                               r["_extra"]) for r in get("Research")),
+            swot=tuple(m.SwotItem(r["Kind"], r["Item"], r["_row"], r["_extra"]) for r in get("SWOT")),
+            holidays=tuple(m.CalendarDay(r["Date"], r["Name"], r["_row"]) for r in get("Holidays") if r["Date"]),
+            extra_working_days=tuple(
+                m.CalendarDay(r["Date"], r["Name"], r["_row"]) for r in get("Extra working days") if r["Date"]),
+            review=tuple(self._review(r) for r in get("Review")),
+            sheets=tuple(info for key, (info, _) in tables.items() if key != "Project") + (
+                (tables["Project"][0],) if "Project" in tables else ()),
+            other_sheets=tuple(other),
+            present=frozenset(tables),
+        )
+        return plan
+
+    # -- sheets ---------------------------------------------------------------------------------------
+    def _rows(self, ws, percent_styles: set[int]) -> Iterator[_Row]:
+        parser = _Parser(ws._get_source(), ws._shared_strings, data_only=True, epoch=ws.parent.epoch,
+                         date_formats=ws.parent._date_formats, timedelta_formats=ws.parent._timedelta_formats)
+        try:
+            for number, cells in parser.parse():
+                values: dict[int, Any] = {}
+                percent: set[int] = set()
+                for c in cells:
+                    value = c["value"]
+                    if value is None or (isinstance(value, str) and not value.strip()):
+                        continue
+                    if c["data_type"] == "e":
+                        value = _ExcelError(str(value))
+                    values[c["column"]] = value
+                    if c["style_id"] in percent_styles:
+                        percent.add(c["column"])
+                if values:
+                    yield _Row(number, values, percent)
+        finally:
+            parser.source.close() if hasattr(parser.source, "close") else None
+
+    def _read_sheet(self, ws, spec: SheetSpec, percent_styles: set[int]):
+        rows = self._rows(ws, percent_styles)
+        header_row = next(rows, None)
+        columns: list[m.Column] = []
+        by_index: dict[int, m.Column] = {}
+        known = {norm(c.key): c for c in spec.columns}
+        if header_row is None or header_row.number != 1:
+            self.add("E103", self.loc(ws.title, 1), sheet=spec.key)
+            info = m.SheetInfo(ws.title, spec.key, ())
+            return info, []
+        seen: dict[str, int] = {}
+        duplicates: set[int] = set()
+        for idx in sorted(header_row.values):
+            raw = header_row.values[idx]
+            text = self._clean(_as_text(raw), ws.title, 1, idx, "")
+            key_norm = norm(text)
+            if not key_norm:
+                continue
+            col_spec = known.get(key_norm)
+            key = col_spec.key if col_spec else " ".join(text.split()).rstrip("*").strip()
+            if key_norm in seen:
+                self.add("E104", self.loc(ws.title, 1, idx), header=text, other=get_column_letter(seen[key_norm]))
+                duplicates.add(idx)
+                continue
+            seen[key_norm] = idx
+            col = m.Column(text, get_column_letter(idx), key, col_spec is not None)
+            columns.append(col)
+            by_index[idx] = col
+        if spec.key != "RACI":
+            for c in spec.columns:
+                if c.required and norm(c.key) not in seen:
+                    self.add("E105", self.loc(ws.title, 1), sheet=spec.key, column=c.key)
+        info = m.SheetInfo(ws.title, spec.key, tuple(columns))
+        spec_by_key = {c.key: c for c in spec.columns}
+        records: list[dict] = []
+        unnamed_reported: set[int] = set()
+        for row in rows:
+            rec: dict[str, Any] = {"_row": row.number}
+            extra: list[tuple[str, Any]] = []
+            for idx, value in row.values.items():
+                col = by_index.get(idx)
+                if col is None:
+                    if idx not in duplicates and idx not in unnamed_reported:
+                        unnamed_reported.add(idx)
+                        self.add("E106", self.loc(ws.title, row.number, idx))
+                    continue
+                header = col.header.strip().rstrip("*").strip()
+                if isinstance(value, _ExcelError):
+                    self.add("E110", self.loc(ws.title, row.number, idx, header), value=value.code)
+                    continue
+                if isinstance(value, _UncachedFormula):
+                    self.add("E111", self.loc(ws.title, row.number, idx, header), formula=value.formula[:60])
+                    continue
+                cspec = spec_by_key.get(col.key) if col.known else None
+                if spec.key == "RACI" and not col.known:
+                    rec.setdefault("_roles", []).append((col.key, value, idx, header))
+                    continue
+                if cspec is None:
+                    if isinstance(value, str):
+                        value = self._clean(value.strip(), ws.title, row.number, idx, header)
+                    elif isinstance(value, datetime):
+                        value = _to_date(value)
+                    extra.append((col.header.strip(), value))
+                    continue
+                rec[col.key] = self._convert(value, cspec, ws.title, row.number, idx, header,
+                                             idx in row.percent)
+            # Defaults for absent cells; required cells that are empty are errors.
+            for c in spec.columns:
+                if c.key not in rec:
+                    rec[c.key] = _EMPTY.get(c.kind, "")
+                    col = info.column(c.key)
+                    if c.required and col is not None:
+                        self.add("E120", self.loc(ws.title, row.number, _col_number(col.letter),
+                                                  col.header.strip().rstrip("*").strip()))
+            rec["_extra"] = tuple(extra)
+            if spec.key == "RACI":
+                rec["_raci"] = self._raci(rec, info, ws.title)
+            records.append(rec)
+        return info, records
+
+    # -- values -------------------------------------------------------------------------------------
+    def _clean(self, text: str, sheet: str, row: int, col: int, header: str) -> str:
+        if _CONTROL.search(text):
+            self.add("W190", self.loc(sheet, row, col, header))
+            text = _CONTROL.sub("", text)
+        return text
+
+    def _convert(self, value: Any, c: Col, sheet: str, row: int, col: int, header: str, percent: bool) -> Any:
+        loc = self.loc(sheet, row, col, header)
+        kind = c.kind
+        if kind == "raw":
+            if isinstance(value, str):
+                return self._clean(value.strip(), sheet, row, col, header)
+            if isinstance(value, datetime):
+                return _to_date(value)
+            return value
+        if kind in ("text", "ref"):
+            return self._clean(_as_text(value), sheet, row, col, header)
+        if kind == "id":
+            text = self._clean(_as_text(value), sheet, row, col, header)
+            if re.search(r"[\s,]", text):
+                self.add("E121", loc, value=text)
+            return text
+        if kind == "enum":
+            text = _as_text(value)
+            for choice in c.choices:
+                if text.casefold() == choice.casefold():
+                    return choice
+            self.add("E122", loc, value=text[:60], choices=", ".join(c.choices))
+            return ""
+        if kind == "date":
+            d = _parse_date(value)
+            if d is None:
+                self.add("E123", loc, value=_as_text(value)[:60])
+            return d
+        if kind in ("int", "likert"):
+            n = _parse_number(value)
+            if n is None or n != int(n):
+                self.add("E124", loc, value=_as_text(value)[:60])
+                return None
+            n = int(n)
+            if kind == "likert" and not 1 <= n <= 5:
+                self.add("E125", loc, value=n)
+                return None
+            if kind == "int" and n < 0:
+                self.add("E126", loc, value=n)
+                return None
+            return n
+        if kind == "number":
+            n = _parse_number(value)
+            if n is None:
+                self.add("E127", loc, value=_as_text(value)[:60])
+            return n
+        if kind == "percent":
+            if isinstance(value, str) and value.strip().endswith("%"):
+                n = _parse_number(value.strip()[:-1])
+            else:
+                n = _parse_number(value)
+                if n is not None and percent:
+                    n = n * 100
+            if n is None:
+                self.add("E127", loc, value=_as_text(value)[:60])
+                return None
+            n = round(float(n), 6)
+            if not 0 <= n <= 100:
+                self.add("E128", loc, value=_fmt_num(n))
+                return None
+            return n
+        if kind == "bool":
+            b = _parse_bool(value)
+            if b is None:
+                self.add("E129", loc, value=_as_text(value)[:60])
+                return False
+            return b
+        if kind == "ids":
+            return tuple(part.strip() for part in _as_text(value).split(",") if part.strip())
+        if kind == "depends":
+            return self._depends(_as_text(value), loc)
+        raise AssertionError(kind)
+
+    def _depends(self, text: str, loc: Location) -> tuple[m.Link, ...]:
+        links = []
+        for part in text.split(","):
+            part = " ".join(part.split())
+            if not part:
+                continue
+            match = _DEPENDS.match(part)
+            if not match:
+                self.add("E130", loc, value=part[:60])
+                continue
+            link_type = (match["type"] or "FS").upper()
+            if link_type not in m.LINK_TYPES:
+                self.add("E131", loc, value=part[:60], type=match["type"])
+                continue
+            lag_text = (match["lag1"] or match["lag2"] or "0").replace(" ", "").rstrip("dD")
+            links.append(m.Link(match["id"], link_type, int(lag_text)))
+        return tuple(links)
+
+    # -- records ------------------------------------------------------------------------------------
+    def _project(self, table) -> m.Project:
+        values: dict[str, Any] = {}
+        rows: list[tuple[str, int]] = []
+        extra: list[tuple[str, Any]] = []
+        if table is not None:
+            info, records = table
+            for rec in records:
+                field_text = rec.get("Field", "")
+                if not field_text:
+                    continue
+                key = _NORM_FIELDS.get(norm(field_text))
+                raw = rec.get("Value")
+                if key is None:
+                    extra.append((field_text, raw))
+                    continue
+                col = info.column("Value")
+                loc = self.loc(info.name, rec["_row"], _col_number(col.letter) if col else None, key)
+                if key in values:
+                    self.add("E141", loc, field=key)
+                    continue
+                rows.append((key, rec["_row"]))
+                values[key] = self._project_value(key, raw, loc)
+            value_col = info.column("Value")
+            value_idx = _col_number(value_col.letter) if value_col else None
+            for key, (_, required, _) in PROJECT_FIELDS.items():
+                if required and values.get(key) in (None, ""):
+                    row = dict(rows).get(key)
+                    self.add("E140", self.loc(info.name, row, value_idx, key) if row else self.loc(info.name),
+                             field=key)
+        return m.Project(
+            name=values.get("Name") or "",
+            purpose=values.get("Purpose") or "",
+            manager=values.get("Manager") or "",
+            version=values.get("Version") or "",
+            start=values.get("Start"),
+            code=values.get("Code") or "",
+            strategy=values.get("Strategy") or "",
+            sponsor=values.get("Sponsor") or "",
+            status=values.get("Status") or "",
+            finish=values.get("Finish"),
+            status_date=values.get("Status date"),
+            budget=values.get("Budget"),
+            currency=values.get("Currency") or "USD",
+            confidentiality=values.get("Confidentiality") or "",
+            language=values.get("Language") or "en",
+            working_days=values.get("Working days") or "Mon-Fri",
+            extra=tuple(extra),
+            rows=tuple(rows),
+        )
+
+    def _project_value(self, key: str, raw: Any, loc: Location) -> Any:
+        kind, _, choices = PROJECT_FIELDS[key]
+        if raw is None or raw == "":
+            return None
+        if kind == "text":
+            if isinstance(raw, float) and raw == int(raw):
+                raw = int(raw)
+            return self._clean(_as_text(raw), loc.sheet, loc.row or 0, _col_number(loc.column), key)
+        if kind == "enum":
+            return self._convert(raw, Col(key, "enum", False, choices), loc.sheet, loc.row or 0,
+                                 _col_number(loc.column), key, False) or None
+        if kind == "date":
+            d = _parse_date(raw)
+            if d is None:
+                self.add("E123", loc, value=_as_text(raw)[:60])
+            return d
+        if kind == "number":
+            n = _parse_number(raw)
+            if n is None or n < 0:
+                self.add("E127", loc, value=_as_text(raw)[:60])
+            return n
+        if kind == "currency":
+            text = _as_text(raw).upper()
+            if not re.fullmatch(r"[A-Z]{3}", text):
+                self.add("E142", loc, value=text[:20])
+                return None
+            return text
+        if kind == "language":
+            text = _as_text(raw)
+            for lang in m.LANGUAGES:
+                if text.casefold() == lang.casefold() or text.casefold().replace("_", "-") == lang.casefold():
+                    return lang
+            self.add("E143", loc, value=text[:20], choices=", ".join(m.LANGUAGES))
+            return None
+        if kind == "week":
+            from .workdays import parse_week
+
+            text = _as_text(raw)
+            if parse_week(text) is None:
+                self.add("E144", loc, value=text[:40])
+                return None
+            return text
+        raise AssertionError(kind)
+
+    def _objective(self, r) -> m.Objective:
+        return m.Objective(r["ID"], r["Objective"], r["Metric"], r["Target"], r["Baseline"], r["Due"], r["Owner"],
+                           r["_row"], r["_extra"])
+
+    def _deliverable(self, r) -> m.Deliverable:
+        return m.Deliverable(r["ID"], r["Deliverable"], r["Owner"], r["Due"], r["Description"], r["Objectives"],
+                             r["Acceptance criteria"], r["Status"], r["_row"], r["_extra"])
+
+    def _task(self, r) -> m.Task:
+        return m.Task(
+            id=r["ID"], name=r["Task"], owner=r["Owner"], deliverable=r["Deliverable"], start=r["Start"],
+            finish=r["Finish"], duration=r["Duration"], depends=r["Depends on"] or (),
+            milestone=bool(r["Milestone"]), buffer=r["Buffer"] or 0, status=r["Status"], progress=r["Progress"],
+            row=r["_row"], extra=r["_extra"])
+
+    def _risk(self, r) -> m.Risk:
+        return m.Risk(r["ID"], r["Risk"], r["Likelihood"], r["Impact"], r["Mitigation"], r["Owner"], r["Category"],
+                      r["Contingency"], r["Trigger"], r["Status"], r["_row"], r["_extra"])
+
+    def _person(self, r) -> m.Person:
+        availability = r["Availability"]
+        return m.Person(r["Name"], r["Role"], r["Organization"], r["Email"], r["Responsibilities"],
+                        100.0 if availability in (None, "") else availability, r["_row"], r["_extra"])
+
+    def _resource(self, r) -> m.Resource:
+        return m.Resource(r["Resource"], r["Type"], r["Quantity"], r["Unit"], r["Unit cost"], r["Cost"], r["For"],
+                          r["From"], r["To"], r["Approver"], r["Status"], r["_row"], r["_extra"])
+
+    def _review(self, r) -> m.ReviewItem:
+        return m.ReviewItem(r["ID"], r["Section"], r["Anchor"], r["Comment"], r["Reviewer"], r["Date"], r["Status"],
+                            r["Response"], r["_row"], r["_extra"])
+
+    def _raci(self, rec: dict, info: m.SheetInfo, sheet: str) -> m.RaciRow:
+        roles: list[tuple[str, str]] = []
+        for person, value, idx, header in rec.get("_roles", []):
+            text = _as_text(value).upper()
+            letters = [ch for ch in text if ch not in " /,;+&-"]
+            bad = [ch for ch in letters if ch not in m.RACI_LETTERS]
+            if bad or not letters:
+                self.add("E150", self.loc(sheet, rec["_row"], idx, header), value=_as_text(value)[:20])
+                continue
+            ordered = "".join(ch for ch in m.RACI_LETTERS if ch in letters)
+            roles.append((person, ordered))
+        return m.RaciRow(rec["Item"], tuple(roles), rec["_row"])
+
+
+class _ExcelError(str):
+    @property
+    def code(self) -> str:
+        return str(self)
+
+
+_EMPTY = {"text": "", "ref": "", "id": "", "enum": "", "raw": None, "date": None, "int": None, "likert": None,
+          "number": None, "percent": None, "bool": False, "ids": (), "depends": ()}
+
+
+def _col_number(letter: str) -> int | None:
+    if not letter:
+        return None
+    n = 0
+    for ch in letter:
+        n = n * 26 + ord(ch) - 64
+    return n
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip().splitlines()
+    return text[0][:200] if text else ""
+
+
+def _percent_styles(wb) -> set[int]:
+    """Style ids whose number format shows a percentage."""
+    styles: set[int] = set()
+    custom = list(getattr(wb, "_number_formats", []))
+    for i, style in enumerate(getattr(wb, "_cell_styles", [])):
+        fid = style.numFmtId
+        fmt = BUILTIN_FORMATS.get(fid) if fid < 164 else (custom[fid - 164] if 0 <= fid - 164 < len(custom) else "")
+        if fmt and "%" in fmt:
+            styles.add(i)
+    return styles
+
+
+def _as_text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, datetime):
+        value = _to_date(value) if value.time() == datetime.min.time() else value
+    if isinstance(value, (date, datetime)):
+        return value.isoformat()
+    return str(value).strip()
+
+
+def _to_date(value: datetime) -> date | datetime:
+    return value.date() if value.time() == datetime.min.time() else value
+
+
+def _parse_date(value: Any) -> date | None:
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    if isinstance(value, str):
+        match = _ISO_DATE.match(value.strip())
+        if match:
+            try:
+                return date(int(match[1]), int(match[2]), int(match[3]))
+            except ValueError:
+                return None
+    return None
+
+
+def _parse_number(value: Any) -> float | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, (int, float)):
+        if value != value or value in (float("inf"), float("-inf")):
+            return None
+        return value
+    if isinstance(value, str):
+        text = value.strip().replace("\u00a0", "").replace(" ", "")
+        if _NUMBER.match(text):
+            n = float(text.replace(",", ""))
+            return int(n) if n.is_integer() and "." not in text else n
+    return None
+
+
+def _parse_bool(value: Any) -> bool | None:
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, (int, float)) and value in (0, 1):
+        return bool(value)
+    text = _as_text(value).casefold()
+    if text in ("yes", "y", "true", "1", "x"):
+        return True
+    if text in ("no", "n", "false", "0", ""):
+        return False
+    return None
+
+
+def _fmt_num(n: float) -> str:
+    return str(int(n)) if float(n).is_integer() else f"{n:g}"
+
+
+# -- public ---------------------------------------------------------------------------------------------
+
+
+def read_plan(path: str | Path) -> tuple[m.Plan, list[Finding]]:
+    """Read a plan workbook. Returns the plan and the findings of reading (cell-level errors and warnings).
+
+    Raises :class:`WorkbookError` when the file cannot be opened as a workbook at all (see ``safety.py``).
+    Cross-reference rules live in :mod:`implan_docs.validate`.
+    """
+    reader = _Reader(Path(path))
+    plan = reader.read()
+    return plan, reader.findings
+
+
+def sheet_spec(key: str) -> SheetSpec:
+    return SPEC_BY_KEY[key]
+
+
+Converter = Callable[[Any], Any]
