@@ -53,6 +53,19 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("-o", "--output", type=Path, required=True, help="filled workbook to write (.xlsx)")
     s.add_argument("--status-date", type=_date)
     s.add_argument("--force", action="store_true", help="overwrite the input file itself (never by default)")
+
+    s = sub.add_parser("build", help="build the plan document (.docx), filled workbook, charts and optionally the PDF")
+    s.add_argument("workbooks", nargs="+", type=Path, metavar="WORKBOOK",
+                   help="one plan, or several (a portfolio: each goes to OUT/<name>/)")
+    s.add_argument("-o", "--output", type=Path, required=True, help="output folder")
+    s.add_argument("--template", type=Path, help="Word template (.docx) with the section placeholders")
+    s.add_argument("--status-date", type=_date, help="progress as of this date (default: Project Status date)")
+    s.add_argument("--pdf", action="store_true", help="also convert to PDF with LibreOffice")
+    s.add_argument("--jobs", type=int, default=0, help="notebooks run at once (default: number of cores)")
+    s.add_argument("--sections", help="comma-separated section names to build (default: all)")
+    s.add_argument("--notebooks", type=Path, action="append", default=[],
+                   help="folder with your own section notebooks (NN-name.ipynb); may repeat")
+    s.add_argument("--since", type=Path, help="older version of the workbook: adds 'Changes since version X'")
     return p
 
 
@@ -97,7 +110,7 @@ def _save_traceback() -> str:
 
 
 def _dispatch(args) -> int:
-    return {"new": cmd_new, "check": cmd_check, "schedule": cmd_schedule}[args.command](args)
+    return {"new": cmd_new, "check": cmd_check, "schedule": cmd_schedule, "build": cmd_build}[args.command](args)
 
 
 # -- commands -------------------------------------------------------------------------------------------
@@ -169,3 +182,66 @@ def _refuse_overwriting_input(src: Path, dst: Path) -> None:
 
 if __name__ == "__main__":  # pragma: no cover
     sys.exit(main())
+
+
+def cmd_build(args) -> int:
+    from .progress import BuildProgress
+
+    if args.jobs < 0:
+        raise UsageError("--jobs must be 1 or more")
+    sections = [s.strip() for s in args.sections.split(",") if s.strip()] if args.sections else None
+    portfolio = len(args.workbooks) > 1
+    failures = 0
+    results = []
+    for workbook in args.workbooks:
+        out = args.output / _portfolio_name(workbook) if portfolio else args.output
+        with BuildProgress(workbook.name) as progress:
+            try:
+                result = _build_one(args, workbook, out, sections, progress)
+            except ImplanError as exc:
+                if not portfolio:
+                    raise
+                failures += 1
+                results.append((workbook, None, _one_line(str(exc))))
+                print(f"implan: {_one_line(str(exc))}", file=sys.stderr)
+                continue
+        results.append((workbook, result, ""))
+        _report(result)
+    if portfolio:
+        print(f"\n{len(results) - failures} of {len(results)} plans built" + (f", {failures} failed:" if failures else ""))
+        for workbook, result, error in results:
+            if error:
+                print(f"  FAILED {workbook}: {error}")
+    return 1 if failures else 0
+
+
+def _portfolio_name(workbook: Path) -> str:
+    return workbook.stem
+
+
+def _build_one(args, workbook: Path, out: Path, sections, progress):
+    from .build import build_plan
+    from .errors import ValidationFailed
+
+    try:
+        return build_plan(workbook, out, template=args.template, status_date=args.status_date, pdf=args.pdf,
+                          jobs=args.jobs or None, sections=sections, notebooks=args.notebooks, since=args.since,
+                          progress=progress.event)
+    except ValidationFailed as exc:
+        progress.stop()
+        errors = [f for f in exc.findings if f.is_error]
+        for f in errors:
+            print(str(f), file=sys.stderr)
+        raise ImplanError(f"{len(errors)} error(s) in the plan; nothing was built",
+                          Location(file=workbook.name)) from exc
+
+
+def _report(result) -> None:
+    warnings = [f for f in result.findings if not f.is_error]
+    print(f"wrote {result.docx}")
+    print(f"wrote {result.workbook}")
+    if result.pdf:
+        print(f"wrote {result.pdf}")
+    if warnings:
+        print(f"{len(warnings)} open question(s) listed in the appendix (run implan check to see them)")
+    print(f"built in {result.seconds:.1f} s")

@@ -225,8 +225,7 @@ class _Reader:
             extra_working_days=tuple(
                 m.CalendarDay(r["Date"], r["Name"], r["_row"]) for r in get("Extra working days") if r["Date"]),
             review=tuple(self._review(r) for r in get("Review")),
-            sheets=tuple(info for key, (info, _) in tables.items() if key != "Project") + (
-                (tables["Project"][0],) if "Project" in tables else ()),
+            sheets=tuple(info for info, _ in tables.values()),
             other_sheets=tuple(other),
             present=frozenset(tables),
         )

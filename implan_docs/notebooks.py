@@ -1,0 +1,164 @@
+"""Run section notebooks with Papermill in real Jupyter kernels, in parallel, and report like a build tool.
+
+A section notebook is ``NN-<name>.ipynb``: ``NN`` orders it, ``<name>`` is its section (and its template
+placeholder ``{{section:<name>}}``). It has a cell tagged ``parameters`` declaring at least ``workbook`` and
+``output``; the runner passes only the names a notebook declares (papermill's contract), so a user's
+notebook may leave out ``context`` or ``language``. A failed notebook is kept, executed up to the failing
+cell, and reported in one line: section, cell, error, notebook path.
+"""
+from __future__ import annotations
+
+import json
+import os
+import re
+import sys
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable, Iterable
+
+from .errors import ImplanError, Location, SectionFailed
+
+BUILTIN = Path(__file__).resolve().parent.parent / "notebooks"
+_NAME = re.compile(r"^(?P<order>\d+)[-_](?P<name>[A-Za-z][A-Za-z0-9_-]*)$")
+REQUIRED_PARAMETERS = ("workbook", "output")
+KERNEL = "implan-python"
+START_TIMEOUT = 300  # seconds; papermill's 60 s default is hit on loaded machines (papermill issue 776)
+
+
+@dataclass(frozen=True)
+class SectionNotebook:
+    name: str
+    order: int
+    path: Path
+    parameters: tuple[str, ...]  # names declared in the parameters cell
+
+    @property
+    def builtin(self) -> bool:
+        return self.path.parent == BUILTIN
+
+
+@dataclass(frozen=True)
+class Outcome:
+    name: str
+    ok: bool
+    executed: Path
+    seconds: float
+    error: str = ""  # one line when not ok
+
+
+def discover(extra_dirs: Iterable[str | Path] = (), builtin: bool = True) -> list[SectionNotebook]:
+    """The built-in section notebooks plus the user's (a user's ``NN-name`` replaces a built-in ``name``)."""
+    found: dict[str, SectionNotebook] = {}
+    dirs = ([BUILTIN] if builtin else []) + [Path(d) for d in extra_dirs]
+    for folder in dirs:
+        if not folder.is_dir():
+            raise ImplanError("notebook folder not found", Location(file=str(folder)))
+        for path in sorted(folder.glob("*.ipynb")):
+            match = _NAME.match(path.stem)
+            if not match:
+                continue
+            found[match["name"]] = SectionNotebook(match["name"], int(match["order"]), path, declared_parameters(path))
+    return sorted(found.values(), key=lambda nb: (nb.order, nb.name))
+
+
+def declared_parameters(path: Path) -> tuple[str, ...]:
+    """Names assigned in the cell tagged ``parameters``; a notebook without one breaks the contract."""
+    try:
+        nb = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise ImplanError(f"not a readable notebook ({type(exc).__name__})", Location(file=str(path))) from exc
+    for cell in nb.get("cells", []):
+        if cell.get("cell_type") == "code" and "parameters" in cell.get("metadata", {}).get("tags", []):
+            source = cell.get("source", "")
+            source = "".join(source) if isinstance(source, list) else source
+            names = tuple(dict.fromkeys(re.findall(r"^([A-Za-z_]\w*)\s*(?::[^=]+)?=", source, re.M)))
+            missing = [n for n in REQUIRED_PARAMETERS if n not in names]
+            if missing:
+                raise ImplanError(f"the parameters cell does not declare {', '.join(missing)}",
+                                  Location(file=str(path)))
+            return names
+    raise ImplanError("no cell tagged 'parameters' (see README: your own sections)", Location(file=str(path)))
+
+
+def kernel_env(folder: Path) -> dict[str, str]:
+    """Environment that makes the kernel this Python: a kernelspec in ``folder`` put first on JUPYTER_PATH.
+
+    A user-level "python3" kernelspec from another installation would otherwise win and run the notebooks
+    without implan_docs.
+    """
+    spec_dir = folder / "kernels" / KERNEL
+    spec_dir.mkdir(parents=True, exist_ok=True)
+    spec = {"argv": [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"],
+            "display_name": "implan-docs", "language": "python", "env": {"MPLBACKEND": "Agg"}}
+    (spec_dir / "kernel.json").write_text(json.dumps(spec), encoding="utf-8")
+    env = {"JUPYTER_PATH": os.pathsep.join([str(folder)] + [p for p in os.environ.get("JUPYTER_PATH", "").split(os.pathsep) if p]),
+           "MPLBACKEND": "Agg", "PYDEVD_DISABLE_FILE_VALIDATION": "1"}
+    return env
+
+
+def _run_one(nb_path: str, out_path: str, parameters: dict, cwd: str, env: dict) -> tuple[bool, str, float]:
+    """Executed in a worker process: one notebook through papermill. Returns (ok, one-line error, seconds)."""
+    import time
+    import warnings
+
+    os.environ.update(env)
+    warnings.filterwarnings("ignore")
+    import papermill as pm
+
+    started = time.perf_counter()
+    try:
+        pm.execute_notebook(nb_path, out_path, parameters=parameters, kernel_name=KERNEL, progress_bar=False,
+                            log_output=False, cwd=cwd, start_timeout=START_TIMEOUT)
+    except pm.PapermillExecutionError as exc:
+        value = " ".join(str(exc.evalue).split())[:300]
+        return False, f"cell {exc.exec_count}: {exc.ename}: {value}", time.perf_counter() - started
+    except Exception as exc:  # kernel died, timeout, unreadable notebook
+        return False, f"{type(exc).__name__}: {' '.join(str(exc).split())[:300]}", time.perf_counter() - started
+    return True, "", time.perf_counter() - started
+
+
+def run_sections(notebooks: list[SectionNotebook], values: dict, out_dir: Path, jobs: int,
+                 on_event: Callable[[str, str, Outcome | None], None] | None = None) -> list[Outcome]:
+    """Execute notebooks (up to ``jobs`` at a time); executed copies go to ``out_dir/notebooks``.
+
+    ``values`` holds every parameter the build can give (workbook, status_date, output, language,
+    context); each notebook receives the ones it declares. ``on_event(name, "start"|"done", outcome)``
+    drives the progress display.
+    """
+    executed_dir = out_dir / "notebooks"
+    executed_dir.mkdir(parents=True, exist_ok=True)
+    env = kernel_env(out_dir / ".jupyter")
+    outcomes: dict[str, Outcome] = {}
+    pending = list(notebooks)
+    running: dict = {}
+    notify = on_event or (lambda *_: None)
+    with ProcessPoolExecutor(max_workers=max(1, jobs)) as pool:
+        while pending or running:
+            while pending and len(running) < max(1, jobs):
+                nb = pending.pop(0)
+                params = {k: v for k, v in values.items() if k in nb.parameters}
+                executed = executed_dir / f"{nb.path.stem}.ipynb"
+                future = pool.submit(_run_one, str(nb.path), str(executed), params, str(out_dir), env)
+                running[future] = (nb, executed)
+                notify(nb.name, "start", None)
+            done, _ = wait(list(running), return_when=FIRST_COMPLETED)
+            for future in done:
+                nb, executed = running.pop(future)
+                try:
+                    ok, error, seconds = future.result()
+                except Exception as exc:  # the worker process itself died
+                    ok, error, seconds = False, f"worker failed: {type(exc).__name__}: {exc}", 0.0
+                outcome = Outcome(nb.name, ok, executed, seconds, error)
+                outcomes[nb.name] = outcome
+                notify(nb.name, "done", outcome)
+    return [outcomes[nb.name] for nb in notebooks]
+
+
+def raise_for_failures(outcomes: list[Outcome], final_dir: Path) -> None:
+    failed = [o for o in outcomes if not o.ok]
+    if failed:
+        first = failed[0]
+        where = final_dir / "notebooks" / first.executed.name
+        more = f" (and {len(failed) - 1} more section(s) failed)" if len(failed) > 1 else ""
+        raise SectionFailed(f"section '{first.name}' failed: {first.error}; open {where}{more}")

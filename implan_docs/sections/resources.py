@@ -1,0 +1,74 @@
+"""Resource allocation: budget against the approved total, people and their workload, equipment and more."""
+from __future__ import annotations
+
+from .. import blocks as b
+from ..charts import budget_charts, workload_chart
+from ..model import RESOURCE_TYPES
+from .common import FILL, heading, status_cell
+from .context import Context
+
+NAME = "resources"
+
+
+def build(ctx: Context) -> b.Fragment:
+    plan, s, t = ctx.plan, ctx.schedule, ctx.t
+    p = plan.project
+    out: list = [heading(t, "section.resources")]
+    costs = [(r, r.total_cost) for r in plan.resources]
+    total = sum(c for _, c in costs if c is not None)
+    out.append(heading(t, "resources.budget", 2))
+    if p.budget is not None:
+        left = p.budget - total
+        key = "resources.within" if left >= 0 else "resources.over"
+        out.append(b.Paragraph(t(key, budget=t.money(p.budget, p.currency), total=t.money(total, p.currency),
+                                 left=t.money(abs(left), p.currency))))
+    elif plan.resources:
+        out.append(b.Paragraph(t("resources.no_budget", total=t.money(total, p.currency))))
+    if plan.resources:
+        rows = []
+        for kind in RESOURCE_TYPES:
+            items = [c for r, c in costs if r.type == kind]
+            if items:
+                subtotal = sum(c for c in items if c is not None)
+                share = f"{100 * subtotal / total:.0f}%" if total else "–"
+                rows.append((t.word("type", kind), str(len(items)), b.Cell(t.money(subtotal, p.currency), align="right"),
+                             b.Cell(share, align="right")))
+        rows.append((b.Cell(t("resources.total"), bold=True), str(len(costs)),
+                     b.Cell(t.money(total, p.currency), bold=True, align="right"), b.Cell("100%", align="right")))
+        out.append(b.table((t("table.type"), t("table.count"), t("table.cost"), t("table.share")), rows,
+                           caption=t("caption.cost_by_type"), widths=(2, 1, 1.6, 1)))
+        for chart in budget_charts(plan, s, ctx.language):
+            out.append(ctx.figure(chart))
+    else:
+        out.append(b.Paragraph(t("resources.none")))
+
+    out.append(heading(t, "resources.workload", 2))
+    out.append(b.Paragraph(t("resources.workload_text")))
+    chart = workload_chart(plan, s, ctx.language)
+    if chart is not None:
+        out.append(ctx.figure(chart))
+
+    if plan.resources:
+        out.append(heading(t, "resources.list", 2))
+        rows = []
+        for r, cost in costs:
+            period = "–" if not (r.start or r.end) else f"{t.date(r.start) or '…'} – {t.date(r.end) or '…'}"
+            computed = r.cost is None and cost is not None
+            rows.append((r.resource, t.word("type", r.type), _qty(t, r), b.Cell(t.money(cost, p.currency) if cost is not None else "–",
+                                                                         FILL["muted"] if computed else "", align="right"),
+                         r.for_id or "–", period, r.approver or "–", status_cell(t, r.status) if r.status else "–"))
+        out.append(b.table((t("table.resource"), t("table.type"), t("table.quantity"), t("table.cost"), t("table.for"),
+                            t("table.period"), t("table.approver"), t("table.status")), rows,
+                           caption=t("caption.resources"), widths=(2.6, 1.1, 1.3, 1.2, 0.7, 2, 1.3, 1),
+                           font_size=8 if len(rows) > 60 else 0))
+        out.append(b.Paragraph(t("resources.computed_note")))
+    return b.Fragment(NAME, t("section.resources"), tuple(out))
+
+
+def _qty(t, r) -> str:
+    if r.quantity is None:
+        return "–"
+    qty = t.number(r.quantity, 0 if float(r.quantity).is_integer() else 1)
+    unit = f" {r.unit}" if r.unit else ""
+    price = f" × {t.number(r.unit_cost)}" if r.unit_cost is not None else ""
+    return f"{qty}{unit}{price}"
