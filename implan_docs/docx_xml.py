@@ -1,0 +1,428 @@
+"""Raw WordprocessingML helpers the python-docx API does not cover, kept in one place.
+
+Fields (PAGE, SEQ, TOC, PAGEREF), bookmarks, placeholders split over runs, section breaks and page
+sizes, settings in schema order, text sanitising, and the deterministic zip rewrite. Element order
+inside ``w:pPr``, ``w:rPr``, ``w:settings`` follows the schema: Word refuses files that break it.
+"""
+from __future__ import annotations
+
+import copy
+import io
+import re
+import zipfile
+from xml.sax.saxutils import escape
+
+from docx.oxml import parse_xml
+from docx.oxml.ns import nsdecls, qn
+
+from .template import PLACEHOLDER
+
+W_P, W_R, W_T, W_PPR, W_RPR = qn("w:p"), qn("w:r"), qn("w:t"), qn("w:pPr"), qn("w:rPr")
+W_SECTPR, W_BODY = qn("w:sectPr"), qn("w:body")
+W_FLDCHAR, W_INSTR = qn("w:fldChar"), qn("w:instrText")
+NS = nsdecls("w", "r", "wp", "a", "pic")
+FIXED_TIME = (1980, 1, 1, 0, 0, 0)
+
+# Characters that may not start / end a line in Traditional Chinese (Word's zh-TW kinsoku lists).
+NO_BREAK_BEFORE = "!),.:;?]}\u00a2\u00b7\u2013\u2014\u2019\u201d\u2022\u2025\u2026\u2027\ufe50\ufe52\ufe54\ufe55\ufe56\ufe57\ufe5a\ufe5c\ufe5e\uff01\uff09\uff0c\uff0e\uff1a\uff1b\uff1f\uff3d\uff5d\ufe30\ufe31\ufe33\ufe34\ufe36\ufe38\ufe3a\ufe3c\ufe3e\ufe40\ufe42\ufe44\ufe4f\u3001\u3002\u3009\u300b\u300d\u300f\u3011\u3015\u301e"
+NO_BREAK_AFTER = "([{\u00a3\u00a5\u2018\u201c\u2035\u3008\u300a\u300c\u300e\u3010\u3014\u301d\ufe35\ufe37\ufe39\ufe3b\ufe3d\ufe3f\ufe41\ufe43\ufe59\ufe5b\ufe5d\uff08\uff5b"
+
+#: Marks a field inside replacement text: f"{FIELD_MARK}PAGE{FIELD_MARK}"
+FIELD_MARK = "\ue000"  # a private-use character: lxml refuses control characters in text
+
+# XML 1.0 forbids these (python-docx raises on them); tab, newline and carriage return are allowed.
+# U+E000 is reserved as FIELD_MARK.
+_BAD_CHARS = re.compile("[\x00-\x08\x0e-\x1f\ud800-\udfff\ue000\ufffe\uffff]")
+
+
+def sanitize(text: str) -> str:
+    """Text safe for XML: CR/LF -> newline, VT/FF -> newline, other forbidden characters -> U+FFFD."""
+    if not text:
+        return ""
+    text = str(text)
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if "\x0b" in text or "\x0c" in text:
+        text = text.replace("\x0b", "\n").replace("\x0c", "\n")
+    return _BAD_CHARS.sub("\ufffd", text)
+
+
+def esc(text: str) -> str:
+    return escape(sanitize(text))
+
+
+def rpr_xml(bold: bool = False, italic: bool = False, size_hp: int = 0, color: str = "") -> str:
+    parts = []
+    if bold:
+        parts.append("<w:b/><w:bCs/>")
+    if italic:
+        parts.append("<w:i/><w:iCs/>")
+    if color:
+        parts.append(f'<w:color w:val="{color}"/>')
+    if size_hp:
+        parts.append(f'<w:sz w:val="{size_hp}"/><w:szCs w:val="{size_hp}"/>')
+    return f"<w:rPr>{''.join(parts)}</w:rPr>" if parts else ""
+
+
+def run_xml(text: str, rpr: str = "") -> str:
+    """One run; newlines become ``w:br`` and tabs ``w:tab``; text is sanitised and escaped."""
+    text = sanitize(text)
+    if "\n" not in text and "\t" not in text:
+        return f'<w:r>{rpr}<w:t xml:space="preserve">{escape(text)}</w:t></w:r>'
+    out = [f"<w:r>{rpr}"]
+    for i, line in enumerate(text.split("\n")):
+        if i:
+            out.append("<w:br/>")
+        for j, piece in enumerate(line.split("\t")):
+            if j:
+                out.append("<w:tab/>")
+            if piece:
+                out.append(f'<w:t xml:space="preserve">{escape(piece)}</w:t>')
+    out.append("</w:r>")
+    return "".join(out)
+
+
+def field_xml(instr: str, result: str, rpr: str = "") -> str:
+    """A complex field (begin, instruction, separate, current result, end) as runs."""
+    return (f'<w:r>{rpr}<w:fldChar w:fldCharType="begin"/></w:r>'
+            f'<w:r>{rpr}<w:instrText xml:space="preserve"> {escape(instr)} </w:instrText></w:r>'
+            f'<w:r>{rpr}<w:fldChar w:fldCharType="separate"/></w:r>'
+            f"{run_xml(result, rpr)}"
+            f'<w:r>{rpr}<w:fldChar w:fldCharType="end"/></w:r>')
+
+
+def bookmark(bid: int, name: str, inner: str) -> str:
+    return f'<w:bookmarkStart w:id="{bid}" w:name="{name}"/>{inner}<w:bookmarkEnd w:id="{bid}"/>'
+
+
+def parse_many(xml: str) -> list:
+    """Parse a sequence of body-level elements (paragraphs, tables) given as one XML string."""
+    return list(parse_xml(f"<w:body {NS}>{xml}</w:body>"))
+
+
+def parse_one(xml: str):
+    """Parse one element written without namespace declarations (``<w:tag .../>``)."""
+    return parse_xml(re.sub(r"^\s*<([\w:]+)", lambda m: f"<{m.group(1)} {NS}", xml, count=1))
+
+
+# -- placeholders -----------------------------------------------------------------------------------
+def owner_paragraph(el):
+    node = el.getparent()
+    while node is not None and node.tag != W_P:
+        node = node.getparent()
+    return node
+
+
+def paragraph_texts(p) -> list:
+    """The ``w:t`` elements that belong to paragraph ``p`` itself (not to a text box inside it)."""
+    return [t for t in p.iter(W_T) if owner_paragraph(t) is p]
+
+
+def replace_placeholders(p, resolve) -> bool:
+    """Replace each ``{{key}}`` in paragraph ``p`` by ``resolve(key)`` (None: leave it).
+
+    Word splits text into runs at will (spell checking, edits): the paragraph's text is joined, and a
+    placeholder spanning several ``w:t`` is written into the first one, keeping that run's formatting.
+    """
+    ts = paragraph_texts(p)
+    text = "".join(t.text or "" for t in ts)
+    if "{{" not in text:
+        return False
+    starts, pos = [], 0
+    for t in ts:
+        starts.append(pos)
+        pos += len(t.text or "")
+
+    def locate(offset: int) -> int:
+        lo = 0
+        for k, s in enumerate(starts):
+            if s <= offset and len(ts[k].text or "") > 0:
+                lo = k
+        return lo
+
+    changed = False
+    for m in reversed(list(PLACEHOLDER.finditer(text))):
+        value = resolve(m.group(1))
+        if value is None:
+            continue
+        s, e = m.span()
+        i, j = locate(s), locate(e - 1)
+        ti, tj = ts[i], ts[j]
+        off_s, off_e = s - starts[i], e - starts[j]
+        if i == j:
+            ti.text = ti.text[:off_s] + value + ti.text[off_e:]
+        else:
+            tail = tj.text[off_e:]
+            ti.text = ti.text[:off_s] + value
+            for k in range(i + 1, j):
+                ts[k].text = ""
+            tj.text = tail
+        ti.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
+        changed = True
+    if changed and FIELD_MARK in "".join(t.text or "" for t in ts):
+        expand_field_marks(p)
+    return changed
+
+
+def expand_field_marks(p) -> None:
+    """Turn ``\\x01NAME\\x01`` inside text into a complex field (PAGE, NUMPAGES...) with the run's format."""
+    for t in paragraph_texts(p):
+        if FIELD_MARK not in (t.text or ""):
+            continue
+        r = t.getparent()
+        rpr = r.find(W_RPR)
+        rpr_s = "" if rpr is None else _tostring(rpr)
+        pieces = (t.text or "").split(FIELD_MARK)
+        xml = []
+        for k, piece in enumerate(pieces):
+            if k % 2:
+                xml.append(field_xml(piece, "1", rpr_s))
+            elif piece:
+                xml.append(run_xml(piece, rpr_s))
+        new_runs = parse_many("".join(xml))
+        # split the run at t: content before t stays in r, content after goes to a copy after the new runs
+        after = [c for c in list(r) if c is not t and c is not rpr and _is_after(r, t, c)]
+        anchor = r
+        for nr in new_runs:
+            anchor.addnext(nr)
+            anchor = nr
+        if after:
+            tail = copy.deepcopy(r)
+            for c in list(tail):
+                if c.tag != W_RPR:
+                    tail.remove(c)
+            for c in after:
+                tail.append(c)
+            anchor.addnext(tail)
+        r.remove(t)
+        if all(c.tag == W_RPR for c in r):
+            r.getparent().remove(r)
+
+
+def _is_after(parent, a, b) -> bool:
+    kids = list(parent)
+    return kids.index(b) > kids.index(a)
+
+
+def _tostring(el) -> str:
+    from lxml import etree
+
+    s = etree.tostring(el, encoding="unicode")
+    return re.sub(r'\sxmlns:\w+="[^"]*"', "", s)
+
+
+# -- fields -----------------------------------------------------------------------------------------
+def complex_fields(root) -> list[dict]:
+    """Every complex field under ``root``: dicts with begin, separate, end elements and instruction."""
+    stack: list[dict] = []
+    done: list[dict] = []
+    for el in root.iter(W_FLDCHAR, W_INSTR):
+        if el.tag == W_INSTR:
+            if stack:
+                stack[-1]["instr"] += el.text or ""
+            continue
+        kind = el.get(qn("w:fldCharType"))
+        if kind == "begin":
+            stack.append({"begin": el, "instr": "", "separate": None, "end": None})
+        elif kind == "separate" and stack:
+            stack[-1]["separate"] = el
+        elif kind == "end" and stack:
+            f = stack.pop()
+            f["end"] = el
+            done.append(f)
+    done.sort(key=lambda f: _doc_index(root, f["begin"]))
+    return done
+
+
+def _doc_index(root, el) -> int:
+    for k, e in enumerate(root.iter(W_FLDCHAR)):
+        if e is el:
+            return k
+    return -1
+
+
+def field_runs_prefix(instr: str) -> str:
+    return ('<w:r><w:fldChar w:fldCharType="begin"/></w:r>'
+            f'<w:r><w:instrText xml:space="preserve"> {escape(instr.strip())} </w:instrText></w:r>'
+            '<w:r><w:fldChar w:fldCharType="separate"/></w:r>')
+
+
+FIELD_END = '<w:r><w:fldChar w:fldCharType="end"/></w:r>'
+
+
+def toc_switch(instr: str, switch: str) -> str | None:
+    """The argument of a TOC switch (``\\o "1-3"`` -> ``1-3``), or None if absent."""
+    m = re.search(r"\\" + switch + r'\s*(?:"([^"]*)"|(\S+))?', instr, re.IGNORECASE)
+    if not m:
+        return None
+    return m.group(1) if m.group(1) is not None else (m.group(2) or "")
+
+
+# -- sections and page geometry ---------------------------------------------------------------------
+def governing_sectpr(el, body):
+    """The ``w:sectPr`` that lays out the page of top-level body element ``el``."""
+    node = el
+    while node is not None:
+        if node.tag == W_P:
+            ppr = node.find(W_PPR)
+            if ppr is not None and ppr.find(W_SECTPR) is not None:
+                return ppr.find(W_SECTPR)
+        elif node.tag == W_SECTPR:
+            return node
+        node = node.getnext()
+    return body.find(W_SECTPR)
+
+
+def _int(el, attr: str, default: int) -> int:
+    if el is None:
+        return default
+    v = el.get(qn(attr))
+    try:
+        return int(float(v)) if v is not None else default
+    except ValueError:
+        return default
+
+
+def text_box(sectpr) -> tuple[int, int]:
+    """(width, height) of the text area in twips for a section."""
+    pg = sectpr.find(qn("w:pgSz")) if sectpr is not None else None
+    mar = sectpr.find(qn("w:pgMar")) if sectpr is not None else None
+    w, h = _int(pg, "w:w", 11906), _int(pg, "w:h", 16838)
+    left, right = _int(mar, "w:left", 1440), _int(mar, "w:right", 1440)
+    top, bottom = abs(_int(mar, "w:top", 1440)), abs(_int(mar, "w:bottom", 1440))
+    gutter = _int(mar, "w:gutter", 0)
+    return max(1440, w - left - right - gutter), max(1440, h - top - bottom)
+
+
+def is_landscape(sectpr) -> bool:
+    pg = sectpr.find(qn("w:pgSz"))
+    return pg is not None and _int(pg, "w:w", 0) > _int(pg, "w:h", 0)
+
+
+_SECT_DROP_CONTINUED = (qn("w:titlePg"), qn("w:pgNumType"))
+
+
+def continued_sectpr(sectpr, landscape: bool):
+    """A copy of ``sectpr`` for a section that continues the document on new pages (no title page,
+    no page-number restart), turned to landscape or portrait; headers/footers stay referenced."""
+    new = copy.deepcopy(sectpr)
+    for tag in _SECT_DROP_CONTINUED:
+        for el in new.findall(tag):
+            new.remove(el)
+    for ref in list(new):
+        if ref.tag in (qn("w:headerReference"), qn("w:footerReference")) and ref.get(qn("w:type")) == "first":
+            new.remove(ref)
+    set_section_start(new, "nextPage")
+    pg = new.find(qn("w:pgSz"))
+    if pg is not None:
+        w, h = _int(pg, "w:w", 11906), _int(pg, "w:h", 16838)
+        long_, short = max(w, h), min(w, h)
+        pg.set(qn("w:w"), str(long_ if landscape else short))
+        pg.set(qn("w:h"), str(short if landscape else long_))
+        if landscape:
+            pg.set(qn("w:orient"), "landscape")
+        elif pg.get(qn("w:orient")) is not None:
+            del pg.attrib[qn("w:orient")]
+    return new
+
+
+def set_section_start(sectpr, kind: str) -> None:
+    el = sectpr.find(qn("w:type"))
+    if el is None:
+        el = parse_xml(f'<w:type {nsdecls("w")} w:val="{kind}"/>')
+        # w:type follows header/footer references, footnotePr and endnotePr
+        anchor = None
+        for child in sectpr:
+            if child.tag in (qn("w:headerReference"), qn("w:footerReference"), qn("w:footnotePr"), qn("w:endnotePr")):
+                anchor = child
+        if anchor is None:
+            sectpr.insert(0, el)
+        else:
+            anchor.addnext(el)
+    el.set(qn("w:val"), kind)
+
+
+def drop_title_page(sectpr) -> None:
+    for tag in _SECT_DROP_CONTINUED:
+        for el in sectpr.findall(tag):
+            sectpr.remove(el)
+
+
+def attach_sectpr(p, sectpr) -> None:
+    """Make paragraph ``p`` the last of a section laid out by ``sectpr``."""
+    ppr = p.find(W_PPR)
+    if ppr is None:
+        ppr = parse_xml(f"<w:pPr {nsdecls('w')}/>")
+        p.insert(0, ppr)
+    old = ppr.find(W_SECTPR)
+    if old is not None:
+        ppr.remove(old)
+    # sectPr comes after rPr and before pPrChange
+    change = ppr.find(qn("w:pPrChange"))
+    if change is not None:
+        change.addprevious(sectpr)
+    else:
+        ppr.append(sectpr)
+
+
+# -- settings ---------------------------------------------------------------------------------------
+SETTINGS_ORDER = (
+    "writeProtection view zoom removePersonalInformation removeDateAndTime doNotDisplayPageBoundaries "
+    "displayBackgroundShape printPostScriptOverText printFractionalCharacterWidth printFormsData "
+    "embedTrueTypeFonts embedSystemFonts saveSubsetFonts saveFormsData mirrorMargins alignBordersAndEdges "
+    "bordersDoNotSurroundHeader bordersDoNotSurroundFooter gutterAtTop hideSpellingErrors "
+    "hideGrammaticalErrors activeWritingStyle proofState formsDesign attachedTemplate linkStyles "
+    "stylePaneFormatFilter stylePaneSortMethod documentType mailMerge revisionView trackRevisions "
+    "doNotTrackMoves doNotTrackFormatting documentProtection autoFormatOverride styleLockTheme "
+    "styleLockQFSet defaultTabStop autoHyphenation consecutiveHyphenLimit hyphenationZone "
+    "doNotHyphenateCaps showEnvelope summaryLength clickAndTypeStyle defaultTableStyle evenAndOddHeaders "
+    "bookFoldRevPrinting bookFoldPrinting bookFoldPrintingSheets drawingGridHorizontalSpacing "
+    "drawingGridVerticalSpacing displayHorizontalDrawingGridEvery displayVerticalDrawingGridEvery "
+    "doNotUseMarginsForDrawingGridOrigin drawingGridHorizontalOrigin drawingGridVerticalOrigin "
+    "doNotShadeFormData noPunctuationKerning characterSpacingControl printTwoOnOne strictFirstAndLastChars "
+    "noLineBreaksAfter noLineBreaksBefore savePreviewPicture doNotValidateAgainstSchema saveInvalidXml "
+    "ignoreMixedContent alwaysShowPlaceholderText doNotDemarcateInvalidXml saveXmlDataOnly "
+    "useXSLTWhenSaving saveThroughXslt showXMLTags alwaysMergeEmptyNamespace updateFields "
+    "hdrShapeDefaults footnotePr endnotePr compat docVars rsids mathPr attachedSchema themeFontLang "
+    "clrSchemeMapping doNotIncludeSubdocsInStats doNotAutoCompressPictures forceUpgrade captions "
+    "readModeInkLockDown smartTagType schemaLibrary shapeDefaults doNotEmbedSmartTags decimalSymbol "
+    "listSeparator"
+).split()
+_RANK = {qn(f"w:{n}"): k for k, n in enumerate(SETTINGS_ORDER)}
+
+
+def set_setting(settings, xml: str, replace: bool = True):
+    """Insert (or replace) a ``w:settings`` child given as XML, keeping the schema's order."""
+    el = parse_one(xml)
+    key = el.tag
+    existing = [c for c in settings if c.tag == key and c.get(qn("w:lang")) == el.get(qn("w:lang"))]
+    if existing:
+        if not replace:
+            return existing[0]
+        existing[0].addprevious(el)
+        settings.remove(existing[0])
+        return el
+    rank = _RANK.get(key, len(_RANK))
+    for child in settings:
+        if _RANK.get(child.tag, len(_RANK) + 1) > rank:
+            child.addprevious(el)
+            return el
+    settings.append(el)
+    return el
+
+
+# -- zip --------------------------------------------------------------------------------------------
+def normalize_zip(data: bytes) -> bytes:
+    """The same package with fixed entry times (1980-01-01), permissions, compression and order
+    (``[Content_Types].xml`` first, then by name): equal parts give equal bytes."""
+    src = zipfile.ZipFile(io.BytesIO(data))
+    names = sorted(src.namelist(), key=lambda n: (n != "[Content_Types].xml", n))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for name in names:
+            info = zipfile.ZipInfo(name, date_time=FIXED_TIME)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            info.create_system = 3
+            dst.writestr(info, src.read(name), compresslevel=6)
+    return out.getvalue()

@@ -1,0 +1,113 @@
+"""The plan .docx -> PDF with LibreOffice, with the table of contents and lists filled in.
+
+``soffice --convert-to pdf`` leaves a TOC as it is, so :func:`to_pdf` drives LibreOffice through UNO
+(:mod:`implan_docs.uno_convert`, run by the system Python that has Debian's python3-uno): it updates
+the indexes, exports, and reports the page of every heading and caption bookmark. Pass
+``PdfResult.pages`` back to :func:`implan_docs.document.assemble` (``toc_pages=``) to write the page
+numbers into the .docx TOC as well. Without UNO it falls back to ``--convert-to`` and says so.
+"""
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import subprocess
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .errors import DocumentError, Location, OutputError
+from .fileio import atomic_copy
+
+SYSTEM_PYTHON = "/usr/bin/python3"
+UNO_SCRIPT = Path(__file__).with_name("uno_convert.py")
+NO_UNO = 3
+
+
+@dataclass(frozen=True)
+class PdfResult:
+    pdf: Path
+    method: str  # "uno" or "convert-to"
+    pages: dict = field(default_factory=dict)  # bookmark name -> page number (empty without UNO)
+    indexes: tuple = ()  # ((index name, (line, ...)), ...) as LibreOffice filled them
+    page_count: int = 0
+    note: str = ""  # why the TOC may lack page numbers
+
+
+def find_soffice() -> str | None:
+    for candidate in (os.environ.get("IMPLAN_SOFFICE"), shutil.which("soffice"), shutil.which("libreoffice"),
+                      "/usr/lib/libreoffice/program/soffice"):
+        if candidate and Path(candidate).exists():
+            return candidate
+    return None
+
+
+def to_pdf(docx_path: str | Path, pdf_path: str | Path, timeout: float = 120) -> PdfResult:
+    """Convert ``docx_path`` to ``pdf_path`` (written atomically) and return what LibreOffice reported.
+
+    Raises :class:`OutputError` when LibreOffice is missing or too slow, :class:`DocumentError` when it
+    cannot load or export the document.
+    """
+    docx_path, pdf_path = Path(docx_path), Path(pdf_path)
+    soffice = find_soffice()
+    if soffice is None:
+        raise OutputError("LibreOffice (soffice) is not installed; run scripts/setup to get PDF output",
+                          Location(file=str(pdf_path)))
+    if not docx_path.is_file():
+        raise DocumentError("file not found", Location(file=str(docx_path)))
+    with tempfile.TemporaryDirectory(prefix="implan-pdf-") as tmp:
+        tmp_dir = Path(tmp)
+        out = tmp_dir / "out.pdf"
+        env = _clean_env(soffice)
+        if Path(SYSTEM_PYTHON).exists():
+            code, stdout, stderr = _run([SYSTEM_PYTHON, str(UNO_SCRIPT), str(docx_path.resolve()), str(out),
+                                         str(tmp_dir / "profile")], env, timeout, pdf_path)
+        else:
+            code, stdout, stderr = NO_UNO, "", "no system Python"
+        if code == 0 and out.is_file():
+            data = json.loads(stdout.strip().splitlines()[-1])
+            atomic_copy(out, pdf_path)
+            return PdfResult(pdf_path, "uno", {str(k): int(v) for k, v in data.get("pages", {}).items()},
+                             tuple((i["name"], tuple(i["lines"])) for i in data.get("indexes", ())),
+                             int(data.get("page_count") or 0))
+        if code != NO_UNO:
+            reason = (stderr.strip().splitlines() or [f"exit code {code}"])[-1]
+            raise DocumentError(f"LibreOffice could not convert it to PDF: {reason}", Location(file=str(docx_path)))
+        # no python3-uno: plain conversion, indexes stay as the .docx has them
+        code, _, stderr = _run([soffice, "--headless", "--norestore", "--nolockcheck",
+                                "-env:UserInstallation=" + (tmp_dir / "profile").as_uri(),
+                                "--convert-to", "pdf", "--outdir", str(tmp_dir), str(docx_path.resolve())],
+                               env, timeout, pdf_path)
+        converted = tmp_dir / (docx_path.stem + ".pdf")
+        if code != 0 or not converted.is_file():
+            reason = (stderr.strip().splitlines() or [f"exit code {code}"])[-1]
+            raise DocumentError(f"LibreOffice could not convert it to PDF: {reason}", Location(file=str(docx_path)))
+        atomic_copy(converted, pdf_path)
+        return PdfResult(pdf_path, "convert-to",
+                         note="python3-uno is not available to /usr/bin/python3: the PDF's table of contents "
+                              "shows the entries the .docx carries, without page numbers")
+
+
+def _clean_env(soffice: str) -> dict:
+    env = {k: v for k, v in os.environ.items()
+           if k not in ("PYTHONPATH", "PYTHONHOME", "VIRTUAL_ENV", "PYTHONSTARTUP")}
+    env["IMPLAN_SOFFICE"] = soffice
+    env.setdefault("HOME", tempfile.gettempdir())
+    return env
+
+
+def _run(cmd: list[str], env: dict, timeout: float, pdf_path: Path) -> tuple[int, str, str]:
+    """Run in its own process group so a timeout kills soffice too, not just the wrapper."""
+    proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            env=env, start_new_session=True, text=True)
+    try:
+        out, err = proc.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        try:
+            os.killpg(proc.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        proc.communicate()
+        raise OutputError(f"LibreOffice did not finish the PDF within {timeout:g} s", Location(file=str(pdf_path)))
+    return proc.returncode, out, err
