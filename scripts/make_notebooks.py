@@ -21,6 +21,7 @@ SECTIONS = [
     ("60", "risks", "Risk assessment", "risk matrix, register, mitigation and contingency"),
     ("70", "roles", "Roles and responsibilities", "people and the RACI chart"),
     ("80", "resources", "Resource allocation", "budget, cost by type, cumulative cost, workload, all resources"),
+    ("85", "changes", "Changes since the previous version", "rows added, removed and changed, schedule slips, risk score and budget changes since an older workbook (implan build --since OLD.xlsx)"),
     ("90", "appendix", "Appendix", "open questions (findings) and the review log"),
 ]
 
