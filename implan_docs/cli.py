@@ -66,6 +66,30 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("--notebooks", type=Path, action="append", default=[],
                    help="folder with your own section notebooks (NN-name.ipynb); may repeat")
     s.add_argument("--since", type=Path, help="older version of the workbook: adds 'Changes since version X'")
+
+    s = sub.add_parser("handoff", help="build the document and a review package (.zip) for reviewers")
+    s.add_argument("workbook", type=Path)
+    s.add_argument("-o", "--output", type=Path, required=True, help="output folder (build and package)")
+    s.add_argument("--reviewer", action="append", default=[], metavar='"NAME <EMAIL>"',
+                   help="a reviewer, named in the reviewer guide and the manifest; may repeat")
+    s.add_argument("--due", type=_date, help="date comments are due (YYYY-MM-DD)")
+    s.add_argument("--template", type=Path, help="Word template (.docx) with the section placeholders")
+    s.add_argument("--status-date", type=_date, help="progress as of this date (default: Project Status date)")
+    s.add_argument("--no-pdf", action="store_true", help="leave the PDFs out (no LibreOffice needed)")
+
+    s = sub.add_parser("collect", help="read comments and tracked changes of reviewed copies into the Review sheet")
+    s.add_argument("workbook", type=Path)
+    s.add_argument("reviewed", nargs="+", type=Path, metavar="REVIEWED.docx")
+    s.add_argument("-o", "--output", type=Path, help="updated workbook to write (.xlsx)")
+    s.add_argument("--in-place", action="store_true",
+                   help="update the workbook itself (atomic; keeps a backup <name>.bak.xlsx)")
+    s.add_argument("--force", action="store_true", help="overwrite an existing output file")
+
+    s = sub.add_parser("diff", help="what changed between two versions of a plan workbook")
+    s.add_argument("old", type=Path, metavar="OLD.xlsx")
+    s.add_argument("new", type=Path, metavar="NEW.xlsx")
+    s.add_argument("--format", choices=["text", "json"], default="text")
+    s.add_argument("--status-date", type=_date, help="schedule both versions as of this date")
     return p
 
 
@@ -110,7 +134,8 @@ def _save_traceback() -> str:
 
 
 def _dispatch(args) -> int:
-    return {"new": cmd_new, "check": cmd_check, "schedule": cmd_schedule, "build": cmd_build}[args.command](args)
+    return {"new": cmd_new, "check": cmd_check, "schedule": cmd_schedule, "build": cmd_build,
+            "handoff": cmd_handoff, "collect": cmd_collect, "diff": cmd_diff}[args.command](args)
 
 
 # -- commands -------------------------------------------------------------------------------------------
@@ -245,3 +270,47 @@ def _report(result) -> None:
     if warnings:
         print(f"{len(warnings)} open question(s) listed in the appendix (run implan check to see them)")
     print(f"built in {result.seconds:.1f} s")
+
+
+# -- review round trip: handoff, collect, diff ----------------------------------------------------------
+
+
+def cmd_handoff(args) -> int:
+    from .handoff import make_handoff, parse_reviewer
+    from .progress import BuildProgress
+
+    reviewers = [parse_reviewer(text) for text in args.reviewer]
+    with BuildProgress(args.workbook.name) as progress:
+        result = make_handoff(args.workbook, args.output, reviewers=reviewers, due=args.due,
+                              template=args.template, status_date=args.status_date, pdf=not args.no_pdf,
+                              progress=progress.event)
+    print(("reused " if result.reused else "built ") + str(result.build.docx))
+    print(f"wrote {result.package} ({len(result.manifest['files'])} files)")
+    return 0
+
+
+def cmd_collect(args) -> int:
+    from .review_sheet import collect_into
+
+    if not args.in_place and args.output is None:
+        raise UsageError("give -o UPDATED.xlsx, or --in-place to update the workbook itself")
+    if args.in_place and args.output is not None:
+        raise UsageError("give either -o or --in-place, not both")
+    if args.output is not None:
+        _refuse_overwriting_input(args.workbook, args.output)
+    result = collect_into(args.workbook, args.reviewed, output=args.output, in_place=args.in_place,
+                          force=args.force)
+    for line in result.summary_lines():
+        print(line)
+    return 0
+
+
+def cmd_diff(args) -> int:
+    from .diff import diff_plans, render_text
+
+    d = diff_plans(args.old, args.new, status_date=args.status_date)
+    if args.format == "json":
+        print(json.dumps(d.to_dict(), ensure_ascii=False, indent=2))
+    else:
+        render_text(d)
+    return 0
