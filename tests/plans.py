@@ -1,6 +1,6 @@
 """Build small plan workbooks for tests, with openpyxl, the way a user's Excel file would look.
 
-    from tests.plans import write_plan, minimal_rows, Cell
+    from plans import write_plan, minimal_rows, Cell      # pytest puts tests/ on sys.path
 
     path = write_plan(tmp_path / "plan.xlsx")                        # a minimal valid plan
     path = write_plan(tmp_path / "p.xlsx", tasks=[{...}, {...}])      # replace a sheet's rows
@@ -103,10 +103,11 @@ SHEET_BY_KEYWORD = {snake(s): s for s in COLUMNS}
 
 
 def minimal_rows() -> dict[str, Any]:
-    """A fresh copy of the smallest valid plan: one row on each required sheet, a complete RACI.
+    """A fresh copy of the smallest valid plan with no findings: one row on each required sheet
+    (two on Tasks, since a plan without a milestone is a finding) and a complete RACI.
 
     Project starts Monday 2026-03-02 with Status date 2026-03-16; one person (Alex Morgan) owns
-    everything; T1 (5 working days) delivers D1, which serves O1.
+    everything; T1 (5 working days) then milestone T2 deliver D1, which serves O1.
     """
     person = "Alex Morgan"
     return copy.deepcopy({
@@ -124,14 +125,16 @@ def minimal_rows() -> dict[str, Any]:
                         "Target": 100, "Due": date(2026, 4, 30), "Owner": person}],
         "Scope": [{"Kind": "In scope", "Item": "Everything in the test"}],
         "Deliverables": [{"ID": "D1", "Deliverable": "The thing", "Objectives": "O1", "Owner": person,
-                          "Due": date(2026, 4, 30), "Status": "Not started"}],
+                          "Due": date(2026, 4, 30), "Acceptance criteria": "It works", "Status": "Not started"}],
         "Tasks": [{"ID": "T1", "Task": "Do the work", "Deliverable": "D1", "Owner": person, "Duration": 5,
-                   "Status": "Not started", "Progress": 0}],
+                   "Status": "Not started", "Progress": 0},
+                  {"ID": "T2", "Task": "Work accepted", "Deliverable": "D1", "Owner": person, "Depends on": "T1",
+                   "Milestone": "yes", "Status": "Not started", "Progress": 0}],
         "Risks": [{"ID": "R1", "Risk": "It slips", "Likelihood": 2, "Impact": 3, "Mitigation": "Watch it",
                    "Owner": person, "Status": "Open"}],
         "People": [{"Name": person, "Role": "Project manager", "Organization": "Test Org",
                     "Email": "alex.morgan@example.org", "Availability": 100}],
-        "RACI": [{"Item": "D1", person: "A/R"}, {"Item": "T1", person: "A/R"}],
+        "RACI": [{"Item": "D1", person: "A/R"}, {"Item": "T1", person: "A/R"}, {"Item": "T2", person: "A/R"}],
     })
 
 
