@@ -226,16 +226,16 @@ class _Assembler:
     def flush(self) -> list:
         if not self.buffer:
             return []
-        els = X.parse_many("".join(self.buffer))
+        els = X.parse_many(self.buffer)
         self.buffer = []
         for el in els:
             self.anchor.addprevious(el)
         return els
 
     def text_box(self) -> tuple[int, int]:
-        sect = X.governing_sectpr(self.anchor, self.body)
-        w, h = X.text_box(sect)
-        return (max(w, h), min(w, h)) if self.landscape and not X.is_landscape(sect) else (w, h)
+        if self.landscape:
+            return X.text_box(self.landscape_sect)
+        return X.text_box(X.governing_sectpr(self.anchor, self.body))
 
     # -- landscape sections ---------------------------------------------------------------------
     def start_landscape(self) -> None:
@@ -422,7 +422,7 @@ class _Assembler:
             paras.append([f'<w:pPr><w:pStyle w:val="{sid}"/></w:pPr>', message])
         paras[0][1] = X.field_runs_prefix(instr) + paras[0][1]
         paras[-1][1] += X.FIELD_END
-        new = X.parse_many("".join(f"<w:p>{ppr}{inner}</w:p>" for ppr, inner in paras))
+        new = X.parse_many([f"<w:p>{ppr}{inner}</w:p>" for ppr, inner in paras])
         old, node = [], begin_p
         while node is not None:
             old.append(node)

@@ -1,0 +1,124 @@
+"""PDF through LibreOffice (real soffice, UNO from the system Python): TOC with page numbers, header
+and footer, Chinese text with a CJK font embedded, the page numbers written back into the .docx,
+and the fallback and failure paths."""
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import tempfile
+from pathlib import Path
+
+import docx
+import pytest
+
+from implan_docs import pdf as pdf_module
+from implan_docs.document import assemble
+from implan_docs.errors import DocumentError, OutputError
+from implan_docs.pdf import to_pdf
+
+from test_document import FIELDS, FIELDS_ZH, sample_fragments
+
+pytestmark = pytest.mark.skipif(pdf_module.find_soffice() is None or shutil.which("pdftotext") is None,
+                                reason="LibreOffice and poppler-utils are installed by scripts/setup")
+
+
+def pdftotext(path: Path) -> str:
+    return subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True).stdout
+
+
+@pytest.fixture(scope="module")
+def english(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("pdf-en")
+    frags = sample_fragments(folder)
+    first = assemble(None, frags, FIELDS, "en", folder / "plan.docx", folder)
+    result = to_pdf(first, folder / "plan.pdf")
+    return folder, frags, result
+
+
+def test_pdf_has_toc_with_page_numbers_header_and_footer(english):
+    folder, _, result = english
+    assert result.method == "uno" and result.pdf.is_file()
+    text = pdftotext(result.pdf)
+    pages = text.split("\f")
+    assert len([p for p in pages if p.strip()]) == result.page_count
+    toc = next(p for p in pages if "Table of contents" in p)
+    for entry in ("1 Executive summary", "2 Overview", "2.1 Background", "2.1.1 Details", "3 Schedule",
+                  "4 Vendors", "5 Appendix"):
+        assert re.search(re.escape(entry) + r"\s*\.{3,}\s*\d+\s*$", toc, re.MULTILINE), entry
+    lists = next(p for p in pages if "List of figures" in p)
+    assert re.search(r"Figure 2: Gantt chart\s*\.{3,}\s*\d+", lists)
+    assert re.search(r"Table 2: Tasks\s*\.{3,}\s*\d+", lists)
+    # title page has no header/footer; every other page has both
+    assert "Page" not in pages[0]
+    n = result.page_count
+    for k, page in enumerate(pages[1:n], start=2):
+        assert "Customer Portal Renewal" in page and "Version 1.2" in page
+        assert re.search(rf"Internal\s+Page {k} of {n}\b", page), page[-200:]
+    # the page of each heading as LibreOffice laid it out, keyed by the bookmark the TOC links to
+    assert result.pages and all(1 <= p <= n for p in result.pages.values())
+    summary_page = re.search(r"1 Executive summary\s*\.{3,}\s*(\d+)", toc).group(1)
+    assert sorted(result.pages.values())[0] == int(summary_page)
+
+
+def test_page_numbers_go_back_into_the_docx_toc(english):
+    folder, frags, result = english
+    again = assemble(None, frags, FIELDS, "en", folder / "plan2.docx", folder, toc_pages=result.pages)
+    d = docx.Document(str(again))
+    toc = [p.text for p in d.paragraphs if re.fullmatch(r"toc \d", p.style.name.lower())]
+    pdf_toc = next(p for p in pdftotext(result.pdf).split("\f") if "Table of contents" in p)
+    for line in toc:
+        number, title, page = line.split("\t")
+        assert re.search(rf"{re.escape(number)} {re.escape(title)}\s*\.+\s*{page}\s*$", pdf_toc, re.MULTILINE), line
+
+
+def test_zh_tw_pdf_shows_chinese_and_embeds_a_cjk_font(tmp_path):
+    frags = sample_fragments(tmp_path, zh=True)
+    out = assemble(None, frags, FIELDS_ZH, "zh-TW", tmp_path / "zh.docx", tmp_path)
+    result = to_pdf(out, tmp_path / "zh.pdf")
+    text = pdftotext(result.pdf)
+    for words in ("實施計畫", "客戶入口網站更新", "目錄", "1 執行摘要", "圖目錄", "表目錄", "圖 2：Gantt chart"):
+        assert words in text, words
+    assert re.search(r"第 2 頁，共 \d+ 頁", text)
+    fonts = subprocess.run(["pdffonts", str(result.pdf)], capture_output=True, text=True, check=True).stdout
+    # Noto Sans CJK's faces share one CFF font named NotoSansCJKjp; the zh-TW language selects the
+    # Traditional Chinese glyph forms.
+    assert re.search(r"NotoSansCJK|NotoSerifCJK|JhengHei", fonts), fonts
+
+
+def test_without_uno_falls_back_to_convert_to(tmp_path, monkeypatch):
+    monkeypatch.setattr(pdf_module, "SYSTEM_PYTHON", str(tmp_path / "no-python"))
+    out = assemble(None, [], FIELDS, "en", tmp_path / "plain.docx", tmp_path)
+    result = to_pdf(out, tmp_path / "plain.pdf")
+    assert result.method == "convert-to" and result.pages == {}
+    assert "without page numbers" in result.note
+    assert "Customer Portal Renewal" in pdftotext(result.pdf)
+
+
+def test_timeout_kills_libreoffice_and_says_so(tmp_path, monkeypatch):
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    out = assemble(None, [], FIELDS, "en", tmp_path / "slow.docx", tmp_path)
+    with pytest.raises(OutputError, match=r"did not finish the PDF within 0.3 s"):
+        to_pdf(out, tmp_path / "slow.pdf", timeout=0.3)
+    assert not (tmp_path / "slow.pdf").exists()
+    left = []
+    for proc in Path("/proc").iterdir():
+        try:
+            if str(tmp_path).encode() in (proc / "cmdline").read_bytes():
+                left.append(proc.name)
+        except OSError:
+            continue
+    assert left == [], "soffice left running after the timeout"
+
+
+def test_missing_libreoffice_and_unreadable_document_are_one_line_errors(tmp_path, monkeypatch):
+    bad = tmp_path / "bad.docx"
+    bad.write_bytes(b"PK\x03\x04 not really a zip")
+    with pytest.raises(DocumentError) as err:
+        to_pdf(bad, tmp_path / "bad.pdf")
+    assert "\n" not in str(err.value) and "bad.docx" in str(err.value)
+    monkeypatch.setattr(pdf_module, "find_soffice", lambda: None)
+    with pytest.raises(OutputError, match="LibreOffice .* is not installed"):
+        to_pdf(bad, tmp_path / "bad.pdf")
+    assert not os.path.exists(tmp_path / "bad.pdf")
