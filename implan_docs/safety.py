@@ -136,6 +136,9 @@ def check_workbook_file(path: str | Path) -> None:
             raise fail(f"is {_KIND_NAMES.get(kind or '', 'a zip archive')}{versus}")
         if main is None or not pkg.has(main):
             raise fail("is damaged: it declares a workbook but the workbook part is missing")
+        for name, ctype in pkg.overrides.items():  # openpyxl silently drops a sheet whose part is gone
+            if ctype.endswith(".worksheet+xml") and not pkg.has(name):
+                raise fail(f"is damaged: the sheet part {name} is missing; save it again from Excel")
         roots = pkg.scan_xml_parts("the workbook")
         if roots.get(main.lower(), "").split(" ")[0] == _STRICT_SML:
             raise fail("is saved as Strict Open XML, which cannot be read: open it in Excel and "
@@ -254,8 +257,8 @@ def bounded_read(zf: zipfile.ZipFile, member: str | zipfile.ZipInfo, limit: int,
     """Read one zip member, never inflating more than ``limit`` bytes; refuse (``error``) past it.
 
     Only stored and deflated members are read: zipfile inflates a bzip2 or LZMA chunk in one
-    unbounded call. A member whose data inflates past its declared size is cut there by zipfile and
-    then fails its CRC check, which becomes ``error`` too.
+    unbounded call. zipfile cuts a member whose data inflates past its declared size at that size
+    (and its CRC check usually fails then, which becomes ``error`` too).
     """
     file = Path(zf.filename).name if isinstance(zf.filename, str) else ""
     fail = _failer(file, error)

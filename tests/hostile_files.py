@@ -370,6 +370,20 @@ def make_zip_bomb_docx(folder: Path, name: str = "bomb.docx") -> Path:
     return path
 
 
+def make_missing_part_xlsx(folder: Path, name: str = "missing-strings.xlsx",
+                           part: str = "xl/sharedStrings.xml") -> Path:
+    """A workbook with a part that is declared and linked but absent from the zip."""
+    members = _members(make_valid_xlsx(folder, f".base-{name}"))
+    (Path(folder) / f".base-{name}").unlink()
+    del members[part]
+    return _write_zip(Path(folder) / name, members)
+
+
+def make_missing_sheet_xlsx(folder: Path, name: str = "missing-sheet.xlsx") -> Path:
+    """A workbook whose only sheet part is gone (openpyxl would return a workbook with no sheets)."""
+    return make_missing_part_xlsx(folder, name, "xl/worksheets/sheet1.xml")
+
+
 def make_many_members_xlsx(folder: Path, name: str = "many.xlsx", count: int = 10_001) -> Path:
     """A valid workbook padded with ``count`` tiny extra members."""
     members = _members(make_valid_xlsx(folder, f".base-{name}"))

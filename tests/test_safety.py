@@ -56,6 +56,7 @@ WORKBOOK_CASES = [
     (H.make_lying_zip_bomb_xlsx, ["zip bomb", "more than its declared size"]),
     (H.make_many_members_xlsx, ["zip entries", "limit 10,000"]),
     (H.make_duplicate_member_xlsx, ["xl/workbook.xml twice"]),
+    (H.make_missing_sheet_xlsx, ["sheet part xl/worksheets/sheet1.xml is missing"]),
     (H.make_billion_laughs_xlsx, ["entity declaration", "xl/sharedStrings.xml", "refused for safety"]),
     (H.make_billion_laughs_sheet_xlsx, ["entity declaration", "xl/worksheets/sheet1.xml"]),
     (H.make_xxe_xlsx, ["external entity", "xl/sharedStrings.xml", "refused for safety"]),
@@ -205,6 +206,14 @@ def test_library_errors_become_one_line_behind_the_checks(tmp_path):
                 [list(ws.iter_rows()) for ws in wb.worksheets]
         text = assert_one_line(caught.value, path, words)
         assert "root:" not in text
+
+
+def test_missing_part_passes_the_checks_and_openpyxl_error_is_converted(tmp_path):
+    path = H.make_missing_part_xlsx(tmp_path)
+    safety.check_workbook_file(path)  # the package itself is sound
+    with pytest.raises(WorkbookError) as caught:
+        safety.open_workbook(path)
+    assert_one_line(caught.value, path, "is damaged: a required part is missing", "xl/sharedStrings.xml")
 
 
 def test_opening_refuses_when_openpyxl_is_not_defused(tmp_path):
@@ -420,3 +429,23 @@ def test_strict_workbook_really_reads_as_empty_in_openpyxl(tmp_path):
         warnings.simplefilter("ignore")
         wb = openpyxl.load_workbook(path)
     assert [c.value for ws in wb.worksheets for row in ws.iter_rows() for c in row if c.value] == []
+
+
+@pytest.mark.slow
+def test_files_saved_by_libreoffice_pass(tmp_path):
+    """Real files from another writer are not refused: the checks reject hostility, not variety."""
+    import shutil
+
+    soffice = shutil.which("soffice")
+    if soffice is None:
+        pytest.skip("LibreOffice (soffice) is not installed")
+    sources = [H.make_valid_xlsx(tmp_path, "in.xlsx"), H.make_valid_docx(tmp_path, "in.docx")]
+    for source, target in zip(sources, ("xlsx:Calc MS Excel 2007 XML", "docx:MS Word 2007 XML")):
+        subprocess.run([soffice, f"-env:UserInstallation=file://{tmp_path}/lo-profile", "--headless",
+                        "--convert-to", target, "--outdir", str(tmp_path / "out"), str(source)],
+                       capture_output=True, timeout=120, check=True)
+    wb = safety.open_workbook(tmp_path / "out" / "in.xlsx")
+    assert list(wb.active.iter_rows(values_only=True))[1] == ("Name", "Warehouse move")
+    wb.close()
+    doc = safety.open_docx(tmp_path / "out" / "in.docx")
+    assert doc.paragraphs[1].text == "A paragraph a reviewer may comment on."
