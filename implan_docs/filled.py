@@ -1,0 +1,449 @@
+"""The filled workbook: a copy of the plan with the schedule's results added, everything the user wrote kept.
+
+Added: computed columns at the right of Tasks (Early start, Early finish, Late start, Late finish, Total
+float, Critical, Behind) and Risks (Score, Rating); Cost on Resources where it was blank (in italics); and
+a Summary sheet (key dates, critical path, deliverables, budget, counts by status) in the plan's language.
+The added column headers stay English: like the contract's headers they are names other tools match. A
+column of that name that is already there (a workbook filled before) is overwritten, not repeated.
+
+Formulas: the workbook is loaded with ``data_only=False`` so that formulas the user wrote stay formulas
+(loading cached values instead would freeze them into constants). openpyxl drops the cached results of
+formulas when it saves, which would leave other readers (LibreOffice never recalculates .xlsx on load
+by default; our own reader refuses a formula without a cached value) with blank cells; so the cached
+values are written back into the saved sheets, and Excel is told to recalculate on load.
+
+Text from the plan is always written as text (``data_type = "s"``): a name beginning with ``=``, ``+``,
+``-`` or ``@`` never becomes a formula. Dates are date cells. Same inputs and status date give the same
+bytes: document properties are set to the status date and the zip is rewritten with fixed entry times.
+openpyxl does not keep shapes, SmartArt or some data validation (see NOTES); the rest is carried over.
+"""
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from copy import copy
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from openpyxl.styles import Alignment, Font
+from openpyxl.utils import column_index_from_string, get_column_letter
+from openpyxl.utils.datetime import to_excel
+
+from . import model as m
+from .fileio import atomic_write_with
+from .i18n import Messages, catalogue, languages
+from .model import Plan
+from .reproducible import normalize_zip
+from .safety import converting, open_workbook
+from .schedule import Schedule
+
+TASK_COLUMNS = ("Early start", "Early finish", "Late start", "Late finish", "Total float", "Critical", "Behind")
+RISK_COLUMNS = ("Score", "Rating")
+SUMMARY_SHEET = "Summary"
+DATE_FORMAT = "yyyy-mm-dd"
+MONEY_FORMAT = "#,##0.00"
+YES, NO = "Yes", "No"
+
+_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+_REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+
+__all__ = ["write_filled_workbook", "schedule_to_workbook", "TASK_COLUMNS", "RISK_COLUMNS", "SUMMARY_SHEET"]
+
+
+# -- public -----------------------------------------------------------------------------------------------
+
+
+def write_filled_workbook(source_path: str | Path, plan: Plan, schedule: Schedule, out_path: str | Path,
+                          language: str | None = None) -> Path:
+    """Write the filled copy of the workbook at ``source_path`` to ``out_path`` (atomically).
+
+    ``plan`` is what :func:`implan_docs.workbook.read_plan` read from that file, ``schedule`` its
+    :func:`~implan_docs.schedule.schedule_plan`. ``language`` (default: the plan's) sets the Summary's
+    labels. ``out_path`` may be the source itself (it is read completely before anything is written).
+    """
+    source_path = Path(source_path)
+    t = Messages(language or plan.language)
+    wb = open_workbook(source_path, read_only=False, data_only=False)
+    with converting(source_path):
+        cached = _cached_formula_values(source_path, wb)
+        _fill_tasks(wb, plan, schedule)
+        _fill_risks(wb, plan)
+        _fill_resources(wb, plan)
+        _summary(wb, plan, schedule, t)
+        when = datetime.combine(schedule.status_date, datetime.min.time())
+        wb.properties.created = wb.properties.created or when
+        wb.properties.modified = when
+        wb.calculation.fullCalcOnLoad = bool(cached) or None
+        buf = io.BytesIO()
+        wb.save(buf)
+    data = _rewrite_package(buf.getvalue(), cached, when)
+
+    def write(tmp: Path) -> None:
+        tmp.write_bytes(data)
+        normalize_zip(tmp)
+
+    return atomic_write_with(out_path, write)
+
+
+def schedule_to_workbook(path: str | Path, out: str | Path, status_date: date | None = None) -> Schedule:
+    """Read, validate and schedule the plan at ``path``, then write its filled workbook to ``out``.
+
+    Raises :class:`~implan_docs.errors.ValidationFailed` (with every finding) when the plan has errors.
+    Returns the schedule (its ``findings`` are the schedule's; read and validation findings come from
+    :func:`implan_docs.check.check_plan`).
+    """
+    from .check import check_plan
+    from .errors import ValidationFailed
+
+    checked = check_plan(path, status_date)
+    if not checked.ok or checked.schedule is None:
+        raise ValidationFailed(checked.findings, Path(path).name)
+    write_filled_workbook(path, checked.plan, checked.schedule, out)
+    return checked.schedule
+
+
+# -- columns added to contract sheets -----------------------------------------------------------------------
+
+
+def _norm(text: Any) -> str:
+    return str(text or "").strip().rstrip("*").strip().casefold()
+
+
+def _sheet(wb, plan: Plan, key: str):
+    info = plan.sheet(key)
+    if info is None or info.name not in wb.sheetnames:
+        return None
+    return wb[info.name]
+
+
+def _columns(ws, headers: tuple[str, ...]) -> dict[str, int]:
+    """Column numbers for ``headers``: an existing column of that name, else new ones at the right."""
+    found: dict[str, int] = {}
+    last = 0
+    for cell in ws[1]:
+        if cell.value is None or str(cell.value).strip() == "":
+            continue
+        last = max(last, cell.column)
+        key = _norm(cell.value)
+        for h in headers:
+            if key == _norm(h) and h not in found:
+                found[h] = cell.column
+    template = ws.cell(1, last) if last else None
+    for h in headers:
+        if h in found:
+            for row in range(2, ws.max_row + 1):  # stale values of an earlier fill
+                ws.cell(row, found[h]).value = None
+            continue
+        last += 1
+        found[h] = last
+        cell = ws.cell(1, last)
+        _text(cell, h)
+        if template is not None and template.has_style:
+            cell._style = copy(template._style)
+        ws.column_dimensions[get_column_letter(last)].width = max(12, len(h) + 3)
+    return found
+
+
+def _text(cell, value: str) -> None:
+    """Write user or label text as text, never as a formula."""
+    cell.value = value
+    cell.data_type = "s"
+
+
+def _date(cell, value: date | None) -> None:
+    cell.value = value
+    if value is not None:
+        cell.number_format = DATE_FORMAT
+
+
+def _fill_tasks(wb, plan: Plan, schedule: Schedule) -> None:
+    ws = _sheet(wb, plan, "Tasks")
+    if ws is None:
+        return
+    col = _columns(ws, TASK_COLUMNS)
+    for task in plan.tasks:
+        td = schedule.tasks.get(task.id)
+        if td is None or not task.row:
+            continue
+        r = task.row
+        _date(ws.cell(r, col["Early start"]), td.early_start)
+        _date(ws.cell(r, col["Early finish"]), td.early_finish)
+        _date(ws.cell(r, col["Late start"]), td.late_start)
+        _date(ws.cell(r, col["Late finish"]), td.late_finish)
+        ws.cell(r, col["Total float"]).value = td.total_float
+        _text(ws.cell(r, col["Critical"]), YES if td.critical else NO)
+        _text(ws.cell(r, col["Behind"]), YES if td.behind else NO)
+
+
+def _fill_risks(wb, plan: Plan) -> None:
+    ws = _sheet(wb, plan, "Risks")
+    if ws is None:
+        return
+    col = _columns(ws, RISK_COLUMNS)
+    for risk in plan.risks:
+        if not risk.row:
+            continue
+        ws.cell(risk.row, col["Score"]).value = risk.score
+        if risk.rating:
+            _text(ws.cell(risk.row, col["Rating"]), risk.rating)
+
+
+def _fill_resources(wb, plan: Plan) -> None:
+    ws = _sheet(wb, plan, "Resources")
+    if ws is None:
+        return
+    info = plan.sheet("Resources")
+    existing = info.column("Cost") if info else None
+    if existing is not None:
+        cost_col = column_index_from_string(existing.letter)
+    else:
+        cost_col = _columns(ws, ("Cost",))["Cost"]
+    for res in plan.resources:
+        if res.cost is not None or res.total_cost is None or not res.row:
+            continue
+        cell = ws.cell(res.row, cost_col)
+        cell.value = res.total_cost
+        font = copy(cell.font) if cell.has_style else Font()
+        font.i = True
+        cell.font = font
+        if cell.number_format == "General":
+            cell.number_format = MONEY_FORMAT
+
+
+# -- the Summary sheet ---------------------------------------------------------------------------------------
+
+
+def _summary_titles() -> set[str]:
+    return {catalogue(lang).get("workbook.summary_title", "") for lang in languages()} - {""}
+
+
+def _summary_sheet(wb):
+    """The Summary sheet to fill: ours from an earlier fill is replaced in place; a user's is left alone."""
+    name = SUMMARY_SHEET
+    k = 1
+    while name in wb.sheetnames:
+        ws = wb[name]
+        if str(ws["A1"].value or "").strip() in _summary_titles():
+            index = wb.sheetnames.index(name)
+            wb.remove(ws)
+            return wb.create_sheet(name, index)
+        k += 1
+        name = f"{SUMMARY_SHEET} {k}"
+    return wb.create_sheet(name)
+
+
+class _Writer:
+    """Rows of the Summary sheet, top to bottom."""
+
+    def __init__(self, ws):
+        self.ws = ws
+        self.row = 1
+        self.bold = Font(bold=True)
+
+    def line(self, *values, bold: bool = False, formats: dict[int, str] | None = None) -> None:
+        for k, value in enumerate(values, start=1):
+            if value is None or value == "":
+                continue
+            cell = self.ws.cell(self.row, k)
+            if isinstance(value, str):
+                _text(cell, value)
+            else:
+                cell.value = value
+                if isinstance(value, date):
+                    cell.number_format = DATE_FORMAT
+            if formats and k in formats:
+                cell.number_format = formats[k]
+            if bold:
+                cell.font = self.bold
+        self.row += 1
+
+    def heading(self, text: str) -> None:
+        if self.row > 1:
+            self.row += 1
+        self.line(text, bold=True)
+
+    def pair(self, label: str, value, fmt: str | None = None) -> None:
+        self.line(label, value, formats={2: fmt} if fmt else None)
+
+
+def _summary(wb, plan: Plan, s: Schedule, t: Messages) -> None:
+    ws = _summary_sheet(wb)
+    w = _Writer(ws)
+    p = plan.project
+    w.line(t("workbook.summary_title"), bold=True)
+    ws.cell(1, 1).font = Font(bold=True, size=14)
+    w.line(" ".join(x for x in (p.name, f"({p.code})" if p.code else "", t("workbook.version", version=p.version)
+                                if p.version else "") if x))
+    w.pair(t("workbook.status_date"), s.status_date)
+
+    w.heading(t("workbook.key_dates"))
+    w.pair(t("workbook.project_start"), s.start)
+    w.pair(t("workbook.computed_finish"), s.finish)
+    w.pair(t("workbook.target_finish"), p.finish)
+    w.pair(t("workbook.working_days_late"), s.late_days)
+    w.pair(t("workbook.planned_progress"), _share(s.planned_progress), "0.0%")
+    w.pair(t("workbook.actual_progress"), _share(s.actual_progress), "0.0%")
+    w.pair(t("workbook.tasks_behind"), len(s.behind_ids))
+
+    w.heading(t("workbook.critical_path"))
+    if not s.critical_path:
+        w.line(t("workbook.none"))
+    for k, chain in enumerate(s.critical_path, start=1):
+        w.line(t("workbook.chain", n=k), " \u2192 ".join(chain))
+    names = {task.id: task.name for task in plan.tasks}
+    critical = [tid for tid in s.tasks if s.tasks[tid].critical]
+    w.pair(t("workbook.critical_tasks"), len(critical))
+
+    w.heading(t("workbook.deliverables"))
+    w.line(*(t(f"workbook.col.{c}") for c in ("id", "deliverable", "start", "finish", "due", "late", "planned",
+                                               "actual")), bold=True)
+    for d in plan.deliverables:
+        dd = s.deliverables.get(d.id)
+        if dd is None:
+            continue
+        w.line(d.id, d.name, dd.start, dd.finish, dd.due, dd.late_days, _share(dd.planned_progress),
+               _share(dd.actual_progress), formats={7: "0.0%", 8: "0.0%"})
+
+    w.heading(t("workbook.budget"))
+    currency = p.currency or "USD"
+    total = sum(c for c in (r.total_cost for r in plan.resources) if c is not None)
+    w.pair(t("workbook.approved_budget", currency=currency), p.budget, MONEY_FORMAT)
+    w.pair(t("workbook.resource_costs", currency=currency), total, MONEY_FORMAT)
+    if p.budget is not None:
+        w.pair(t("workbook.remaining", currency=currency), p.budget - total, MONEY_FORMAT)
+    kinds = [kind for kind in m.RESOURCE_TYPES if any(r.type == kind for r in plan.resources)]
+    if kinds:
+        w.line(t("workbook.by_type", currency=currency), bold=True)
+    for kind in kinds:
+        cost = sum(c for c in (r.total_cost for r in plan.resources if r.type == kind) if c is not None)
+        w.pair(t(f"workbook.value.{_key(kind)}"), cost, MONEY_FORMAT)
+    if any(r.cost is None and r.total_cost is not None for r in plan.resources):
+        w.line(t("workbook.italic_costs"))
+
+    w.heading(t("workbook.counts"))
+    w.line(t("workbook.tasks"), bold=True)
+    for status in m.TASK_STATUSES:
+        count = sum(1 for task in plan.tasks if (task.status or "Not started") == status)
+        w.pair(t(f"workbook.value.{_key(status)}"), count)
+    w.pair(t("workbook.behind"), len(s.behind_ids))
+    w.line(t("workbook.deliverables"), bold=True)
+    for status in m.DELIVERABLE_STATUSES:
+        count = sum(1 for d in plan.deliverables if (d.status or "Not started") == status)
+        w.pair(t(f"workbook.value.{_key(status)}"), count)
+    w.line(t("workbook.risks"), bold=True)
+    for status in m.RISK_STATUSES:
+        count = sum(1 for r in plan.risks if (r.status or "Open") == status)
+        w.pair(t(f"workbook.value.{_key(status)}"), count)
+    for rating in ("High", "Medium", "Low"):
+        w.pair(t("workbook.rated", rating=t(f"workbook.value.{_key(rating)}")),
+               sum(1 for r in plan.risks if r.rating == rating))
+
+    if critical:
+        w.heading(t("workbook.critical_tasks"))
+        for tid in critical:
+            w.line(tid, names.get(tid, ""))
+
+    ws.column_dimensions["A"].width = 34
+    ws.column_dimensions["B"].width = 40
+    for letter in "CDEFGH":
+        ws.column_dimensions[letter].width = 13
+    ws.sheet_view.showGridLines = True
+    for row in ws.iter_rows(min_row=1, max_row=w.row, max_col=1):
+        for cell in row:
+            cell.alignment = Alignment(vertical="top")
+
+
+def _key(value: str) -> str:
+    return value.lower().replace(" ", "_")
+
+
+# -- the saved package: cached formula values, fixed times ----------------------------------------------------
+
+
+def _cached_formula_values(path: Path, wb) -> dict[str, dict[str, tuple[Any, str]]]:
+    """Sheet title -> cell -> (cached value, data type) for every formula cell the user wrote."""
+    formulas: dict[str, list[str]] = {}
+    for ws in wb.worksheets:
+        coords = [c.coordinate for row in ws.iter_rows() for c in row if c.data_type == "f"]
+        if coords:
+            formulas[ws.title] = coords
+    if not formulas:
+        return {}
+    values = open_workbook(path, read_only=False, data_only=True)
+    out: dict[str, dict[str, tuple[Any, str]]] = {}
+    for title, coords in formulas.items():
+        ws = values[title]
+        out[title] = {c: (ws[c].value, ws[c].data_type) for c in coords if ws[c].value is not None}
+    return out
+
+
+def _rewrite_package(data: bytes, cached: dict[str, dict[str, tuple[Any, str]]], when: datetime) -> bytes:
+    """Put the cached formula values back into the sheets and pin the modified time (openpyxl sets it
+    to now while saving; the created time is the source's, or the status date)."""
+    stamp = when.strftime("%Y-%m-%dT%H:%M:%SZ")
+    src = zipfile.ZipFile(io.BytesIO(data))
+    parts = _sheet_parts(src) if cached else {}
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            body = src.read(info)
+            if info.filename == "docProps/core.xml":
+                body = re.sub(rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:)",
+                              lambda mt: mt.group(1) + stamp.encode() + mt.group(2), body)
+            elif info.filename in parts and parts[info.filename] in cached:
+                body = _with_cached_values(body, cached[parts[info.filename]])
+            dst.writestr(info.filename, body)
+    return out.getvalue()
+
+
+def _sheet_parts(zf: zipfile.ZipFile) -> dict[str, str]:
+    """Zip part name -> sheet title, from xl/workbook.xml and its relationships."""
+    from lxml import etree
+
+    wbx = etree.fromstring(zf.read("xl/workbook.xml"))
+    rels = etree.fromstring(zf.read("xl/_rels/workbook.xml.rels"))
+    targets = {r.get("Id"): r.get("Target") for r in rels}
+    out = {}
+    for sheet in wbx.iter(f"{{{_NS}}}sheet"):
+        target = targets.get(sheet.get(f"{{{_REL_NS}}}id"), "")
+        part = target.lstrip("/") if target.startswith("/") else "xl/" + target
+        out[part] = sheet.get("name")
+    return out
+
+
+def _with_cached_values(body: bytes, values: dict[str, tuple[Any, str]]) -> bytes:
+    from lxml import etree
+
+    root = etree.fromstring(body)
+    for c in root.iter(f"{{{_NS}}}c"):
+        ref = c.get("r")
+        if ref not in values or c.find(f"{{{_NS}}}f") is None:
+            continue
+        value, kind = values[ref]
+        v = c.find(f"{{{_NS}}}v")
+        if v is None:
+            v = etree.SubElement(c, f"{{{_NS}}}v")
+        if kind == "e":
+            c.set("t", "e")
+            v.text = str(value)
+        elif isinstance(value, bool):
+            c.set("t", "b")
+            v.text = "1" if value else "0"
+        elif isinstance(value, (int, float)):
+            c.attrib.pop("t", None)
+            v.text = repr(float(value)) if isinstance(value, float) else str(value)
+        elif isinstance(value, (datetime, date)):
+            c.attrib.pop("t", None)
+            v.text = repr(float(to_excel(value)))
+        else:
+            c.set("t", "str")
+            v.text = str(value)
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+
+
+
+def _share(percent: float) -> float:
+    """A percentage as the fraction a ``0.0%`` cell shows, rounded to a tenth of a percent."""
+    return round(percent, 1) / 100
