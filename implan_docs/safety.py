@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Iterator
 from xml.parsers import expat
 
-from .errors import DocumentError, ImplanError, Location, TemplateError, WorkbookError
+from .errors import DocumentError, ImplanError, Location, WorkbookError
 
 __all__ = [
     "check_workbook_file",
