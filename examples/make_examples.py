@@ -6,8 +6,8 @@ writes ``rollout-plan.xlsx`` (English: a UK water company rolling out a field se
 system) and ``zh-TW/smart-service-plan.xlsx`` (Traditional Chinese: a Taiwanese regional hospital
 rolling out smart outpatient services) into ``examples/`` or ``DIR``.
 
-Both follow the workbook contract (docs: /work/shared/plan-workbook.md). The plans are data below;
-the code around them derives what a planner keeps in step by hand:
+Both follow the plan workbook contract (sheet names and headers are the public interface). The plans
+are data below; the code around them derives what a planner keeps in step by hand:
 
 - Status and Progress of tasks and deliverables, from each task's dates as of the plan's Status date
   (a few tasks are set behind or blocked on purpose);

@@ -38,7 +38,7 @@ from typing import Any, Iterable, Mapping
 
 from openpyxl import Workbook
 
-# -- the contract (docs: plan-workbook.md) ----------------------------------------------------------
+# -- the plan workbook contract: sheets, columns, required ones -----------------------------------
 COLUMNS: dict[str, tuple[str, ...]] = {
     "Project": ("Field", "Value"),
     "Objectives": ("ID", "Objective", "Metric", "Baseline", "Target", "Due", "Owner"),
