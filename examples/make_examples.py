@@ -3,7 +3,7 @@
     .venv/bin/python examples/make_examples.py [--out DIR]
 
 writes ``rollout-plan.xlsx`` (English: a UK water company rolling out a field service management
-system) and ``zh-TW/smart-service-plan.xlsx`` (Traditional Chinese: a Taiwanese regional hospital
+system) and ``zh-TW/smart-service-plan.xlsx`` (Traditional Chinese: a Taiwanese district hospital
 rolling out smart outpatient services) into ``examples/`` or ``DIR``.
 
 Both follow the plan workbook contract (sheet names and headers are the public interface). The plans
