@@ -72,8 +72,9 @@ def assemble(
     """
     document, info = load_template(template_path)
     asm = _Assembler(document, info, Messages(language), Path(assets_dir), toc_pages or {})
+    anchors = asm.find_anchors()  # before filling fields: a field value may look like a placeholder
     asm.fill_fields(fields)
-    asm.place_sections(fragments)
+    asm.place_sections(fragments, anchors)
     asm.write_indexes()
     _set_language(document, language)
     _set_core(document, fields, language, Messages(language), timestamp)
@@ -149,17 +150,20 @@ class _Assembler:
                 X.replace_placeholders(p, resolve)
 
     # -- sections -------------------------------------------------------------------------------
-    def place_sections(self, fragments: Sequence[B.Fragment]) -> None:
+    def find_anchors(self) -> dict[str, object]:
+        """The template's ``{{section:<name>}}`` paragraphs, in document order."""
         anchors: dict[str, object] = {}
-        order: list[str] = []
         for p in self.body.iterchildren(X.W_P):
             text = paragraph_text(p).strip()
             if text.startswith("{{") and text.endswith("}}"):
                 key = text[2:-2].strip()
                 if key.startswith(SECTION_PREFIX):
-                    name = key[len(SECTION_PREFIX):].strip()
-                    anchors[name] = p
-                    order.append(name)
+                    anchors.setdefault(key[len(SECTION_PREFIX):].strip(), p)
+        return anchors
+
+    def place_sections(self, fragments: Sequence[B.Fragment], anchors: dict[str, object]) -> None:
+        anchors = dict(anchors)
+        order = list(anchors)
         by_name: dict[str, list[B.Fragment]] = {}
         extras: list[B.Fragment] = []
         for frag in fragments:

@@ -8,9 +8,7 @@ per required section, and the styles in :data:`STYLES`. Text placeholders (``{{p
 """
 from __future__ import annotations
 
-import io
 import re
-import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -90,12 +88,6 @@ PLACEHOLDER = re.compile(r"\{\{\s*([^{}]+?)\s*\}\}")
 SECTION_PREFIX = "section:"
 LABEL_PREFIX = "t:"
 
-# Guards for a template handed in by a user (a zip bomb, or a huge file, must not exhaust memory).
-_MAX_TOTAL = 256 * 1024 * 1024
-_MAX_RATIO = 200
-_MACRO_TYPES = ("macroEnabled", "vbaProject", "vbaData")
-
-
 @dataclass(frozen=True)
 class TemplateInfo:
     path: Path
@@ -104,67 +96,16 @@ class TemplateInfo:
     styles: dict  # style name (as in STYLES) -> styleId in this template
 
 
-def check_package(path: str | Path, error: type = TemplateError) -> None:
-    """Refuse what is not a plain .docx/.dotx: macro-enabled files, non-zips, zip bombs.
-
-    A minimal local check, to be replaced by ``implan_docs.safety.check_docx_file`` once it exists.
-    """
-    path = Path(path)
-    loc = Location(file=str(path))
-    if path.suffix.lower() in (".docm", ".dotm"):
-        raise error("macro-enabled Word files (.docm/.dotm) are refused; save it as .docx", loc)
-    if not path.is_file():
-        raise error("file not found", loc)
-    try:
-        with zipfile.ZipFile(path) as zf:
-            infos = zf.infolist()
-            total = sum(i.file_size for i in infos)
-            packed = sum(i.compress_size for i in infos) or 1
-            if total > _MAX_TOTAL or (total > 10 * 1024 * 1024 and total / packed > _MAX_RATIO):
-                raise error("refused: the file inflates to an implausible size (zip bomb?)", loc)
-            names = {i.filename for i in infos}
-            if "[Content_Types].xml" not in names or "word/document.xml" not in names:
-                raise error("not a Word document (.docx): no word/document.xml", loc)
-            types = zf.read("[Content_Types].xml").decode("utf-8", "replace")
-    except zipfile.BadZipFile as exc:
-        raise error(f"not a Word document (.docx): {exc}", loc) from exc
-    except OSError as exc:
-        raise error(f"cannot read: {exc.strerror or exc}", loc) from exc
-    if any(m in types for m in _MACRO_TYPES) or any(n.lower().endswith("vbaproject.bin") for n in names):
-        raise error("macro-enabled Word files are refused; save it as a plain .docx", loc)
-
-
 def open_docx(path: str | Path, error: type = TemplateError):
-    """Open a .docx or .dotx with python-docx after :func:`check_package`; errors are one line."""
-    import docx
-    from docx.opc.exceptions import PackageNotFoundError
+    """Open a template with python-docx after the safety checks (macros, zip bombs, DOCTYPEs, .dotx,
+    Strict XML: :func:`implan_docs.safety.check_docx_file`); every failure is one line of ``error``."""
+    from . import safety
 
     path = Path(path)
-    check_package(path, error)
-    data = path.read_bytes()
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as zf:
-            types = zf.read("[Content_Types].xml")
-            if b"wordprocessingml.template.main+xml" in types:
-                data = _as_document(zf, types)
-        return docx.Document(io.BytesIO(data))
-    except (PackageNotFoundError, KeyError, ValueError, zipfile.BadZipFile) as exc:
-        raise error(f"cannot open as a Word document: {exc}", Location(file=str(path))) from exc
-    except Exception as exc:  # lxml syntax errors and the like from a broken part
-        raise error(f"cannot open as a Word document: {type(exc).__name__}: {exc}",
-                    Location(file=str(path))) from exc
-
-
-def _as_document(zf: zipfile.ZipFile, types: bytes) -> bytes:
-    """A .dotx differs from a .docx only by the main part's content type."""
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
-        for info in zf.infolist():
-            data = zf.read(info)
-            if info.filename == "[Content_Types].xml":
-                data = types.replace(b"wordprocessingml.template.main+xml", b"wordprocessingml.document.main+xml")
-            dst.writestr(info.filename, data)
-    return out.getvalue()
+    if path.suffix.lower() in (".docm", ".dotm"):
+        raise error("is macro-enabled (.docm): save the template as Word Document (.docx), which drops "
+                    "the macros", Location(file=path.name))
+    return safety.open_docx(path, what="template", error=error)
 
 
 def style_ids(document) -> dict[str, tuple[str, str]]:
@@ -259,7 +200,7 @@ def check_template(path: str | Path) -> list[str]:
     try:
         document = open_docx(path)
     except TemplateError as exc:
-        return [exc.message]
+        return [str(exc)]
     return _problems(document)[1]
 
 
@@ -273,5 +214,5 @@ def load_template(path: str | Path | None = None):
     info, problems = _problems(document)
     if problems:
         more = f" (and {len(problems) - 1} more problem(s); `implan check --template` lists them)" if len(problems) > 1 else ""
-        raise TemplateError(problems[0] + more, Location(file=str(path)))
+        raise TemplateError(problems[0] + more, Location(file=path.name))
     return document, TemplateInfo(path, info.sections, info.fields, info.styles)

@@ -313,6 +313,18 @@ def test_missing_placeholder_fragment_is_dropped_and_missing_fragment_removes_pl
     assert "{{section:" not in d.element.xml
 
 
+def test_field_values_that_look_like_placeholders_stay_text(tmp_path):
+    fields = dict(FIELDS, **{"project.name": "{{section:risks}}", "project.code": "{{t:document.title}}"})
+    out = assemble(None, [Fragment("risks", "Risks", (Paragraph("Text with {{project.name}} inside."),))],
+                   fields, "en", tmp_path / "x.docx", tmp_path)
+    d = docx.Document(str(out))
+    texts = [p.text for p in d.paragraphs]
+    assert "{{section:risks}}" in texts  # the project name, on the title page, as typed
+    assert texts.index("{{section:risks}}") < texts.index("Risks")
+    assert "Text with {{project.name}} inside." in texts
+    assert "{{t:document.title}}" in [c.text for t in d.tables for r in t.rows for c in r.cells]
+
+
 def test_missing_or_escaping_figure_is_a_one_line_error(tmp_path):
     for path in ("charts/none.png", "../../etc/passwd"):
         frag = Fragment("schedule", "Schedule", (Figure(path, "x", "x"),))
