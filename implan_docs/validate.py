@@ -6,7 +6,6 @@ RACI completeness, owners known in People, and the "no question left unanswered"
 """
 from __future__ import annotations
 
-from collections import defaultdict
 from typing import Iterable
 
 from . import model as m

@@ -16,12 +16,13 @@ from typing import Any, Callable, Iterator
 
 from openpyxl.styles.numbers import BUILTIN_FORMATS
 from openpyxl.utils import get_column_letter
+from openpyxl.utils.escape import unescape
 from openpyxl.worksheet._reader import FORMULA_TAG, WorkSheetParser
 
 from . import model as m
-from .errors import Location, WorkbookError
+from .errors import Location
 from .findings import Finding, make
-from .safety import open_workbook
+from .safety import converting, open_workbook
 
 # -- the contract, as data ---------------------------------------------------------------------------
 
@@ -171,14 +172,8 @@ class _Reader:
     def read(self) -> m.Plan:
         wb = open_workbook(self.path, read_only=True, data_only=True)
         try:
-            return self._read(wb)
-        except WorkbookError:
-            raise
-        except MemoryError as exc:
-            raise WorkbookError("the workbook is too large to read", Location(file=self.file)) from exc
-        except Exception as exc:  # openpyxl on malformed parts: one line, never a traceback
-            raise WorkbookError(f"cannot read the workbook ({type(exc).__name__}: {_first_line(exc)})",
-                                Location(file=self.file)) from exc
+            with converting(self.path):  # sheets are parsed lazily: their errors surface here
+                return self._read(wb)
         finally:
             wb.close()
 
@@ -300,11 +295,13 @@ class _Reader:
                         self.add("E106", self.loc(ws.title, row.number, idx))
                     continue
                 header = col.header.strip().rstrip("*").strip()
-                if isinstance(value, _ExcelError):
-                    self.add("E110", self.loc(ws.title, row.number, idx, header), value=value.code)
-                    continue
-                if isinstance(value, _UncachedFormula):
-                    self.add("E111", self.loc(ws.title, row.number, idx, header), formula=value.formula[:60])
+                if isinstance(value, (_ExcelError, _UncachedFormula)):
+                    if isinstance(value, _ExcelError):
+                        self.add("E110", self.loc(ws.title, row.number, idx, header), value=value.code)
+                    else:
+                        self.add("E111", self.loc(ws.title, row.number, idx, header), formula=value.formula[:60])
+                    if col.known:  # reported: not also "required cell is empty"
+                        rec[col.key] = _EMPTY.get(spec_by_key[col.key].kind, "") if col.key in spec_by_key else None
                     continue
                 cspec = spec_by_key.get(col.key) if col.known else None
                 if spec.key == "RACI" and not col.known:
@@ -335,6 +332,8 @@ class _Reader:
 
     # -- values -------------------------------------------------------------------------------------
     def _clean(self, text: str, sheet: str, row: int, col: int, header: str) -> str:
+        if "_x" in text:  # Excel stores characters XML cannot hold as _xHHHH_ escapes
+            text = unescape(text)
         if _CONTROL.search(text):
             self.add("W190", self.loc(sheet, row, col, header))
             text = _CONTROL.sub("", text)
@@ -589,11 +588,6 @@ def _col_number(letter: str) -> int | None:
     for ch in letter:
         n = n * 26 + ord(ch) - 64
     return n
-
-
-def _first_line(exc: BaseException) -> str:
-    text = str(exc).strip().splitlines()
-    return text[0][:200] if text else ""
 
 
 def _percent_styles(wb) -> set[int]:
