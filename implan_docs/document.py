@@ -68,7 +68,7 @@ def assemble(
     ``{{t:...}}`` labels, caption words and Word language. Figures are read from ``assets_dir``.
     ``toc_pages`` (bookmark -> page, from :func:`implan_docs.pdf.to_pdf`) adds page numbers to the
     table of contents and lists; ``timestamp`` fixes the core properties' created/modified dates
-    (default: 2000-01-01, so the output depends on its inputs only).
+    (default: ``fields["document.date_iso"]``, else 2000-01-01: the output depends on its inputs only).
     """
     document, info = load_template(template_path)
     asm = _Assembler(document, info, Messages(language), Path(assets_dir), toc_pages or {})
@@ -563,9 +563,16 @@ def _east_asian_lang(language: str) -> str:
     return WORD_LANG.get(language, language) if language.startswith(("ja", "ko", "zh")) else "zh-TW"
 
 
+def _iso_date(text: str) -> datetime | None:
+    try:
+        return datetime.strptime(str(text or "")[:10], "%Y-%m-%d")
+    except ValueError:
+        return None
+
+
 def _set_core(document, fields: Mapping[str, str], language: str, t: Messages,
               timestamp: date | datetime | None) -> None:
-    when = timestamp or FIXED_TIMESTAMP
+    when = timestamp or _iso_date(fields.get("document.date_iso", "")) or FIXED_TIMESTAMP
     if not isinstance(when, datetime):
         when = datetime(when.year, when.month, when.day)
     cp = document.core_properties

@@ -34,6 +34,11 @@ class PdfResult:
     page_count: int = 0
     note: str = ""  # why the TOC may lack page numbers
 
+    @property
+    def toc_pages(self) -> dict:
+        """``pages`` under the name :func:`implan_docs.document.assemble` takes them (``toc_pages=``)."""
+        return self.pages
+
 
 def find_soffice() -> str | None:
     for candidate in (os.environ.get("IMPLAN_SOFFICE"), shutil.which("soffice"), shutil.which("libreoffice"),

@@ -80,7 +80,9 @@ FIELDS: tuple[str, ...] = (
     "project.manager",
     "project.sponsor",
     "project.confidentiality",
+    "project.purpose",
     "document.date",
+    "document.date_iso",  # YYYY-MM-DD; also fixes the core properties' created/modified dates
     "review.open_comments",
 )
 

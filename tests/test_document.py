@@ -291,6 +291,12 @@ def test_same_input_same_bytes(tmp_path):
     assert docx.Document(str(a)).core_properties.created.year == 2000
 
 
+def test_core_dates_follow_the_status_date(tmp_path):
+    out = assemble(None, [], dict(FIELDS, **{"document.date_iso": "2027-03-15"}), "en", tmp_path / "d.docx", tmp_path)
+    cp = docx.Document(str(out)).core_properties
+    assert cp.created.date().isoformat() == cp.modified.date().isoformat() == "2027-03-15"
+
+
 def test_five_thousand_row_table_assembles_fast(tmp_path):
     rows = [[f"T{i}", f"Task {i} & <b>", "Alice", "2027-01-04", "2027-02-01", Cell("Done", fill="D9EAD3")]
             for i in range(5000)]
