@@ -34,8 +34,10 @@ def test_default_template_is_usable_and_lists_its_placeholders():
     _, info = load_template(DEFAULT_TEMPLATE)
     assert info.sections == SECTION_NAMES
     assert [s.name for s in SECTIONS if not s.required] == ["changes"]
-    for field in FIELDS:
-        assert field in info.fields
+    title_page = ["project.name", "project.code", "project.version", "project.status", "document.date",
+                  "project.manager", "project.sponsor", "project.confidentiality", "review.open_comments"]
+    assert [f for f in info.fields if not f.startswith("t:")] == title_page
+    assert set(title_page) <= set(FIELDS)
     assert "t:document.page_of" in info.fields
     assert set(info.styles) == {s.name for s in STYLES}
 
