@@ -1,0 +1,569 @@
+"""``implan collect``: append what reviewers said (see :mod:`implan_docs.review`) to the workbook's Review sheet.
+
+The workbook is edited at the package level, not rewritten by openpyxl: openpyxl drops images, charts,
+shapes, pivot tables, macros, sparklines and extension lists, and writes formulas without their cached
+values (which ``implan`` would then refuse to read). Here every part of the workbook is copied unchanged
+except the Review sheet's XML (cells appended as inline strings, existing cells and styles kept), and,
+when the workbook has no Review sheet yet, the four small parts that declare a new sheet
+(``xl/workbook.xml``, its relationships, ``[Content_Types].xml``, the new sheet). Nothing else can be
+lost, so there is nothing to refuse.
+
+Rows get the reviewer's stable IDs; an ID already in the sheet is not added again, so collecting the
+same file twice adds nothing. A row already in the sheet as Open (or blank) whose comment is now marked
+resolved in the reviewed copy becomes Closed; nothing else of an existing row is touched.
+"""
+from __future__ import annotations
+
+import io
+import posixpath
+import re
+import zipfile
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Iterable, Sequence
+
+from lxml import etree
+
+from .errors import Location, OutputError, WorkbookError
+from .fileio import atomic_copy, atomic_write_bytes
+from .i18n import Messages
+from .review import ReviewItem, read_reviewed
+from .safety import MAX_MEMBER_SIZE, bounded_read, check_workbook_file
+from .workbook import norm, read_plan
+
+COLUMNS = ("ID", "Section", "Anchor", "Comment", "Reviewer", "Date", "Status", "Response")
+WIDTHS = {"ID": 13, "Section": 22, "Anchor": 40, "Comment": 60, "Reviewer": 18, "Date": 12, "Status": 10,
+          "Response": 50}
+MAX_ANCHOR = 1000  # characters of anchored text kept in a cell
+MAX_CELL = 32_767  # Excel's limit
+
+S = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+REL_DOC = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+REL_PKG = "http://schemas.openxmlformats.org/package/2006/relationships"
+CT_NS = "http://schemas.openxmlformats.org/package/2006/content-types"
+REL_OFFICE_DOCUMENT = REL_DOC + "/officeDocument"
+REL_WORKSHEET = REL_DOC + "/worksheet"
+REL_STYLES = REL_DOC + "/styles"
+REL_TABLE = REL_DOC + "/table"
+CT_WORKSHEET = "application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+_CELL_REF = re.compile(r"^([A-Z]{1,3})(\d+)$")
+_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=True,
+                          remove_blank_text=False)
+
+
+def _s(tag: str) -> str:
+    return f"{{{S}}}{tag}"
+
+
+@dataclass
+class CollectResult:
+    output: Path
+    added: list[ReviewItem] = field(default_factory=list)
+    already: int = 0  # items whose ID the Review sheet already had
+    closed: list[str] = field(default_factory=list)  # IDs whose Status was set to Closed
+    per_file: dict[str, dict[str, int]] = field(default_factory=dict)  # reviewed file -> {kind: count}
+    backup: Path | None = None
+    created_sheet: bool = False
+
+    def summary_lines(self) -> list[str]:
+        lines = []
+        for name, counts in self.per_file.items():
+            found = ", ".join(f"{counts.get(k, 0)} {k}{'s' if counts.get(k, 0) != 1 else ''}"
+                              for k in ("comment", "reply", "suggestion")).replace("replys", "replies")
+            lines.append(f"{name}: {found}")
+        added = len(self.added)
+        what = f"added {added} row(s) to the Review sheet" if added else "no new comments"
+        if self.already:
+            what += f" ({self.already} already there)"
+        if self.closed:
+            what += f"; {len(self.closed)} marked Closed (resolved in the reviewed copy)"
+        lines.append(f"{what}")
+        if self.backup:
+            lines.append(f"kept the previous workbook as {self.backup}")
+        lines.append(f"wrote {self.output}")
+        return lines
+
+
+# -- public ----------------------------------------------------------------------------------------------
+
+
+def collect_into(workbook: str | Path, reviewed: Sequence[str | Path], output: str | Path | None = None, *,
+                 in_place: bool = False, force: bool = False) -> CollectResult:
+    """Read the reviewed copies and write the workbook with their comments in the Review sheet.
+
+    Writes ``output`` (refused if it exists, unless ``force``), or with ``in_place`` the workbook itself
+    (atomically, after copying it to ``<name>.bak.xlsx``). The input is never changed otherwise.
+    Every reviewed file is read before anything is written; a corrupt one stops the command.
+    """
+    workbook = Path(workbook)
+    if in_place == (output is not None):
+        raise ValueError("give exactly one of output and in_place")
+    target = workbook if in_place else Path(output)
+    if not in_place:
+        if target.suffix.lower() != workbook.suffix.lower():
+            raise OutputError(f"the updated workbook must end in {workbook.suffix or '.xlsx'} like the input",
+                              Location(file=str(target)))
+        if target.exists() and not force:
+            raise OutputError("already exists; use --force to overwrite it", Location(file=str(target)))
+    check_workbook_file(workbook)
+    plan, _ = read_plan(workbook)
+    t = Messages(plan.language)
+    result = CollectResult(target)
+    found: list[ReviewItem] = []
+    for path in reviewed:
+        items = read_reviewed(path)
+        counts = result.per_file.setdefault(str(path), {})
+        for item in items:
+            counts[item.kind] = counts.get(item.kind, 0) + 1
+        found += items
+
+    existing = {r.id: r for r in plan.review if r.id}
+    seen: set[str] = set()
+    new_items: list[ReviewItem] = []
+    for item in found:
+        if item.id in seen:
+            continue
+        seen.add(item.id)
+        if item.id in existing:
+            result.already += 1
+            row = existing[item.id]
+            if item.resolved and row.status in ("", "Open"):
+                result.closed.append(item.id)
+        else:
+            new_items.append(item)
+    result.added = new_items
+
+    info = plan.sheet("Review")
+    updates: dict[tuple[int, str], object] = {}
+    if info is not None and result.closed:
+        status = info.column("Status")
+        if status is not None:
+            for rid in result.closed:
+                updates[(existing[rid].row, "Status")] = "Closed"
+        else:
+            result.closed = []
+    rows = [review_row(item, t) for item in new_items]
+    data = _Editor(workbook).apply(info.name if info else None,
+                                   {c.key: c.letter for c in info.columns} if info else {}, rows, updates)
+    result.created_sheet = info is None
+    if in_place:
+        if not rows and not updates:
+            return result  # nothing to change: the workbook stays as it is, no backup needed
+        result.backup = atomic_copy(workbook, workbook.with_name(f"{workbook.stem}.bak{workbook.suffix}"))
+    atomic_write_bytes(target, data)
+    return result
+
+
+def review_row(item: ReviewItem, t: Messages) -> dict[str, object]:
+    """The Review sheet's cells for one item (Comment worded in the plan's language)."""
+    if item.kind == "suggestion":
+        if item.inserted and item.deleted:
+            text = t("review.replace", old=item.deleted, new=item.inserted)
+        elif item.inserted:
+            text = t("review.insert", text=item.inserted)
+        else:
+            text = t("review.delete", text=item.deleted)
+    elif item.kind == "reply":
+        text = t("review.reply", parent=item.parent, text=item.text)
+    else:
+        text = item.text
+    anchor = item.anchor if len(item.anchor) <= MAX_ANCHOR else item.anchor[: MAX_ANCHOR - 1] + "…"
+    return {
+        "ID": item.id,
+        "Section": item.section,
+        "Anchor": anchor,
+        "Comment": text,
+        "Reviewer": item.reviewer,
+        "Date": item.date.date() if item.date else None,
+        "Status": "Closed" if item.resolved else "Open",
+        "Response": "",
+    }
+
+
+# -- the package edit ---------------------------------------------------------------------------------------
+
+
+class _Editor:
+    """Reads the workbook package once and returns new package bytes with the Review sheet edited."""
+
+    def __init__(self, path: Path):
+        self.path = path
+        self.name = path.name
+
+    def fail(self, message: str) -> WorkbookError:
+        return WorkbookError(message, Location(file=self.name))
+
+    def apply(self, sheet_name: str | None, letters: dict[str, str], rows: list[dict],
+              updates: dict[tuple[int, str], object]) -> bytes:
+        with zipfile.ZipFile(self.path) as zf:
+            self.zf = zf
+            self.names = zf.namelist()
+            changed: dict[str, bytes] = {}
+            workbook_part = self._rels("").get_type(REL_OFFICE_DOCUMENT) or "xl/workbook.xml"
+            wb_rels = self._rels(workbook_part)
+            wb_xml = self._xml(workbook_part)
+            self.date1904 = _date1904(wb_xml)
+            self.date_styles = self._date_styles(wb_rels.get_type(REL_STYLES))
+            if sheet_name is None:
+                sheet_part, sheet = self._new_sheet(workbook_part, wb_xml, wb_rels, changed)
+                letters = {}
+            else:
+                sheet_part = self._sheet_part(workbook_part, wb_xml, wb_rels, sheet_name)
+                sheet = self._xml(sheet_part)
+            if rows or updates or sheet_name is None:
+                first_new_row = _SheetEdit(sheet, self).apply(letters, rows, updates)
+                if rows and sheet_name is not None:
+                    self._extend_tables(sheet_part, first_new_row, first_new_row + len(rows) - 1, changed)
+                changed[sheet_part] = _serialize(sheet)
+            return self._write(changed)
+
+    # parts
+    def _read(self, part: str) -> bytes:
+        return bounded_read(self.zf, part, MAX_MEMBER_SIZE, error=WorkbookError)
+
+    def _xml(self, part: str):
+        try:
+            root = etree.fromstring(self._read(part), _PARSER)
+        except etree.XMLSyntaxError as exc:
+            raise self.fail(f"is damaged: malformed XML in {part} ({str(exc).splitlines()[0][:120]})") from None
+        if root.getroottree().docinfo.doctype:
+            raise self.fail(f"the part {part} has an XML document type declaration (refused for safety)")
+        return root
+
+    def _rels(self, part: str) -> "_Rels":
+        folder, base = posixpath.split(part)
+        rels_part = posixpath.join(folder, "_rels", base + ".rels")
+        if rels_part not in self.names:
+            return _Rels(rels_part, folder, None)
+        return _Rels(rels_part, folder, self._xml(rels_part))
+
+    def _sheet_part(self, workbook_part: str, wb_xml, wb_rels: "_Rels", name: str) -> str:
+        for sheet in wb_xml.iter(_s("sheet")):
+            if norm(sheet.get("name", "")) == norm(name):
+                part = wb_rels.target(sheet.get(f"{{{REL_DOC}}}id", ""))
+                if part and part in self.names:
+                    return part
+        raise self.fail(f"is damaged: cannot find the part of the sheet '{name}'")
+
+    def _date_styles(self, styles_part: str | None) -> set[int]:
+        """Indexes of cell formats (``s``) that show a date."""
+        from openpyxl.styles.numbers import BUILTIN_FORMATS, is_date_format
+
+        if not styles_part or styles_part not in self.names:
+            return set()
+        root = self._xml(styles_part)
+        custom = {int(n.get("numFmtId", "0")): n.get("formatCode", "") for n in root.iter(_s("numFmt"))}
+        out = set()
+        xfs = root.find(_s("cellXfs"))
+        for i, xf in enumerate(xfs if xfs is not None else ()):
+            fid = int(xf.get("numFmtId", "0") or 0)
+            code = custom.get(fid) or BUILTIN_FORMATS.get(fid, "")
+            if code and is_date_format(code):
+                out.add(i)
+        return out
+
+    def _new_sheet(self, workbook_part: str, wb_xml, wb_rels: "_Rels", changed: dict[str, bytes]):
+        folder = posixpath.dirname(workbook_part)
+        n = 1
+        while posixpath.join(folder, "worksheets", f"sheet{n}.xml") in self.names or \
+                posixpath.join(folder, "worksheets", f"sheet{n}.xml") in changed:
+            n += 1
+        part = posixpath.join(folder, "worksheets", f"sheet{n}.xml")
+        rid = wb_rels.add(REL_WORKSHEET, f"worksheets/sheet{n}.xml")
+        sheets = wb_xml.find(_s("sheets"))
+        if sheets is None:
+            raise self.fail("is damaged: xl/workbook.xml lists no sheets")
+        ids = [int(s.get("sheetId", "0")) for s in sheets if s.get("sheetId", "").isdigit()]
+        el = etree.SubElement(sheets, _s("sheet"))
+        el.set("name", "Review")
+        el.set("sheetId", str(max(ids, default=0) + 1))
+        el.set(f"{{{REL_DOC}}}id", rid)
+        changed[workbook_part] = _serialize(wb_xml)
+        changed[wb_rels.part] = _serialize(wb_rels.root)
+        types = self._xml("[Content_Types].xml")
+        override = etree.SubElement(types, f"{{{CT_NS}}}Override")
+        override.set("PartName", "/" + part)
+        override.set("ContentType", CT_WORKSHEET)
+        changed["[Content_Types].xml"] = _serialize(types)
+        header_style = self._header_style(wb_xml, wb_rels)
+        return part, _empty_sheet(header_style)
+
+    def _header_style(self, wb_xml, wb_rels: "_Rels") -> str:
+        """The style of the first sheet's A1, so the new sheet's header looks like the others."""
+        first = wb_xml.find(f"{_s('sheets')}/{_s('sheet')}")
+        part = wb_rels.target(first.get(f"{{{REL_DOC}}}id", "")) if first is not None else None
+        if not part or part not in self.names:
+            return ""
+        cell = self._xml(part).find(f"{_s('sheetData')}/{_s('row')}/{_s('c')}")
+        return cell.get("s", "") if cell is not None else ""
+
+    def _extend_tables(self, sheet_part: str, first: int, last: int, changed: dict[str, bytes]) -> None:
+        """An Excel table that ends right above the new rows grows to include them."""
+        rels = self._rels(sheet_part)
+        for target in rels.targets(REL_TABLE):
+            if target not in self.names:
+                continue
+            table = self._xml(target)
+            ref = table.get("ref", "")
+            m = re.match(r"^([A-Z]+)(\d+):([A-Z]+)(\d+)$", ref)
+            if not m or int(m[4]) != first - 1:
+                continue
+            table.set("ref", f"{m[1]}{m[2]}:{m[3]}{last}")
+            auto = table.find(_s("autoFilter"))
+            if auto is not None:
+                auto.set("ref", f"{m[1]}{m[2]}:{m[3]}{last}")
+            changed[target] = _serialize(table)
+
+    def _write(self, changed: dict[str, bytes]) -> bytes:
+        buf = io.BytesIO()
+        with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as out:
+            for info in self.zf.infolist():
+                data = changed.pop(info.filename, None)
+                if data is None:
+                    data = self._read(info)
+                copy = zipfile.ZipInfo(info.filename, date_time=info.date_time)
+                copy.compress_type = zipfile.ZIP_DEFLATED if info.compress_type != zipfile.ZIP_STORED \
+                    else zipfile.ZIP_STORED
+                copy.external_attr = info.external_attr
+                copy.create_system = info.create_system
+                out.writestr(copy, data)
+            for name in sorted(changed):  # new parts
+                copy = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
+                copy.compress_type = zipfile.ZIP_DEFLATED
+                copy.external_attr = 0o644 << 16
+                out.writestr(copy, changed[name])
+        return buf.getvalue()
+
+
+class _Rels:
+    def __init__(self, part: str, folder: str, root):
+        self.part, self.folder = part, folder
+        self.root = root if root is not None else etree.Element(f"{{{REL_PKG}}}Relationships", nsmap={None: REL_PKG})
+
+    def _full(self, target: str) -> str:
+        if target.startswith("/"):
+            return target.lstrip("/")
+        return posixpath.normpath(posixpath.join(self.folder, target))
+
+    def get_type(self, rel_type: str) -> str | None:
+        for rel in self.root:
+            if rel.get("Type") == rel_type and rel.get("TargetMode") != "External":
+                return self._full(rel.get("Target", ""))
+        return None
+
+    def targets(self, rel_type: str) -> list[str]:
+        return [self._full(r.get("Target", "")) for r in self.root
+                if r.get("Type") == rel_type and r.get("TargetMode") != "External"]
+
+    def target(self, rid: str) -> str | None:
+        for rel in self.root:
+            if rel.get("Id") == rid:
+                return self._full(rel.get("Target", ""))
+        return None
+
+    def add(self, rel_type: str, target: str) -> str:
+        ids = {r.get("Id") for r in self.root}
+        n = len(ids) + 1
+        while f"rId{n}" in ids:
+            n += 1
+        rel = etree.SubElement(self.root, f"{{{REL_PKG}}}Relationship")
+        rel.set("Id", f"rId{n}")
+        rel.set("Type", rel_type)
+        rel.set("Target", target)
+        return f"rId{n}"
+
+
+class _SheetEdit:
+    """Cell-level edits of one worksheet's XML, keeping every other row, cell and style as it was."""
+
+    def __init__(self, root, editor: _Editor):
+        self.root, self.editor = root, editor
+        data = root.find(_s("sheetData"))
+        if data is None:
+            raise editor.fail("is damaged: the Review sheet has no sheetData")
+        self.data = data
+        self.rows: dict[int, object] = {}
+        last = 0
+        for row in data.findall(_s("row")):
+            r = int(row.get("r") or last + 1)
+            row.set("r", str(r))
+            last = r
+            self.rows[r] = row
+            col = 0
+            for c in row.findall(_s("c")):
+                ref = c.get("r")
+                m = _CELL_REF.match(ref or "")
+                col = _col_index(m[1]) if m else col + 1
+                if not m:
+                    c.set("r", f"{_col_letter(col)}{r}")
+
+    def apply(self, letters: dict[str, str], rows: list[dict], updates: dict[tuple[int, str], object]) -> int:
+        letters = dict(letters)
+        header = self.rows.get(1)
+        used = [_col_index(_CELL_REF.match(c.get("r"))[1]) for c in header.findall(_s("c"))
+                if _has_value(c)] if header is not None else []
+        next_col = max(used, default=0) + 1
+        for key in COLUMNS:  # missing contract columns go after the last header
+            if key not in letters:
+                letters[key] = _col_letter(next_col)
+                next_col += 1
+                self.set(1, letters[key], key)
+        first = self.last_row() + 1
+        for offset, values in enumerate(rows):
+            for key in COLUMNS:
+                value = values.get(key)
+                if value not in (None, ""):
+                    self.set(first + offset, letters[key], value)
+        for (row, key), value in updates.items():
+            if key in letters:
+                self.set(row, letters[key], value)
+        self.fix_dimension()
+        return first
+
+    def last_row(self) -> int:
+        for r in sorted(self.rows, reverse=True):
+            if any(_has_value(c) for c in self.rows[r].findall(_s("c"))):
+                return r
+        return 1
+
+    def row(self, r: int):
+        row = self.rows.get(r)
+        if row is None:
+            row = etree.Element(_s("row"))
+            row.set("r", str(r))
+            later = [k for k in self.rows if k > r]
+            if later:
+                self.rows[min(later)].addprevious(row)
+            else:
+                self.data.append(row)
+            self.rows[r] = row
+        row.attrib.pop("spans", None)  # an optional hint that new cells could contradict
+        return row
+
+    def set(self, r: int, letter: str, value) -> None:
+        row = self.row(r)
+        ref = f"{letter}{r}"
+        col = _col_index(letter)
+        cell = None
+        for c in row.findall(_s("c")):
+            m = _CELL_REF.match(c.get("r", ""))
+            k = _col_index(m[1]) if m else 0
+            if k == col:
+                cell = c
+                break
+            if k > col:
+                cell = etree.Element(_s("c"))
+                cell.set("r", ref)
+                c.addprevious(cell)
+                break
+        if cell is None:
+            cell = etree.SubElement(row, _s("c"))
+            cell.set("r", ref)
+        for child in list(cell):
+            cell.remove(child)
+        cell.attrib.pop("t", None)
+        if isinstance(value, date) and int(cell.get("s", "0") or 0) in self.editor.date_styles:
+            v = etree.SubElement(cell, _s("v"))
+            v.text = str(_serial(value, self.editor.date1904))
+            return
+        text = value.isoformat() if isinstance(value, date) else str(value)
+        text = _CONTROL.sub("", text)[:MAX_CELL]
+        cell.set("t", "inlineStr")  # never a formula, whatever the text starts with
+        is_ = etree.SubElement(cell, _s("is"))
+        t = etree.SubElement(is_, _s("t"))
+        t.text = text
+        if text != text.strip() or "\n" in text:
+            t.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
+
+    def fix_dimension(self) -> None:
+        max_row, max_col = 1, 1
+        for r, row in self.rows.items():
+            for c in row.findall(_s("c")):
+                m = _CELL_REF.match(c.get("r", ""))
+                if m:
+                    max_row, max_col = max(max_row, r), max(max_col, _col_index(m[1]))
+        dim = self.root.find(_s("dimension"))
+        if dim is not None:
+            dim.set("ref", f"A1:{_col_letter(max_col)}{max_row}")
+
+
+# -- small helpers ------------------------------------------------------------------------------------------
+
+
+def _empty_sheet(header_style: str):
+    root = etree.Element(_s("worksheet"), nsmap={None: S, "r": REL_DOC})
+    views = etree.SubElement(etree.SubElement(root, _s("sheetViews")), _s("sheetView"))
+    views.set("workbookViewId", "0")
+    pane = etree.SubElement(views, _s("pane"))
+    for k, v in (("ySplit", "1"), ("topLeftCell", "A2"), ("activePane", "bottomLeft"), ("state", "frozen")):
+        pane.set(k, v)
+    etree.SubElement(root, _s("sheetFormatPr")).set("defaultRowHeight", "15")
+    cols = etree.SubElement(root, _s("cols"))
+    for i, key in enumerate(COLUMNS, start=1):
+        col = etree.SubElement(cols, _s("col"))
+        for k, v in (("min", str(i)), ("max", str(i)), ("width", str(WIDTHS[key])), ("customWidth", "1")):
+            col.set(k, v)
+    data = etree.SubElement(root, _s("sheetData"))
+    row = etree.SubElement(data, _s("row"))
+    row.set("r", "1")
+    for i, key in enumerate(COLUMNS, start=1):
+        c = etree.SubElement(row, _s("c"))
+        c.set("r", f"{_col_letter(i)}1")
+        if header_style:
+            c.set("s", header_style)
+        c.set("t", "inlineStr")
+        etree.SubElement(etree.SubElement(c, _s("is")), _s("t")).text = key
+    margins = etree.SubElement(root, _s("pageMargins"))
+    for k, v in (("left", "0.7"), ("right", "0.7"), ("top", "0.75"), ("bottom", "0.75"), ("header", "0.3"),
+                 ("footer", "0.3")):
+        margins.set(k, v)
+    return root
+
+
+def _has_value(c) -> bool:
+    for child in c:
+        if child.tag == _s("v") and (child.text or "") != "":
+            return True
+        if child.tag == _s("f"):
+            return True
+        if child.tag == _s("is") and "".join(child.itertext()) != "":
+            return True
+    return False
+
+
+def _date1904(wb_xml) -> bool:
+    pr = wb_xml.find(_s("workbookPr"))
+    return pr is not None and (pr.get("date1904") or "").lower() in ("1", "true")
+
+
+def _serial(d: date, date1904: bool) -> int:
+    return (d - (date(1904, 1, 1) if date1904 else date(1899, 12, 30))).days
+
+
+def _col_index(letters: str) -> int:
+    n = 0
+    for ch in letters:
+        n = n * 26 + ord(ch) - 64
+    return n
+
+
+def _col_letter(n: int) -> str:
+    out = ""
+    while n:
+        n, rem = divmod(n - 1, 26)
+        out = chr(65 + rem) + out
+    return out
+
+
+def _serialize(root) -> bytes:
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+
+
+def collect(workbook: str | Path, reviewed: Iterable[str | Path], output: str | Path) -> CollectResult:
+    """Shorthand for :func:`collect_into` writing ``output``."""
+    return collect_into(workbook, list(reviewed), output)
+
+
+__all__ = ["collect_into", "collect", "CollectResult", "review_row", "COLUMNS"]
