@@ -6,15 +6,19 @@ same bytes, so every writer passes its output through :func:`normalize_zip` befo
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 from pathlib import Path
 
 FIXED_TIME = (1980, 1, 1, 0, 0, 0)
+_CORE_DATES = re.compile(rb"(<dcterms:(created|modified)\b[^>]*>)[^<]*(</dcterms:\2>)")
 
 
-def normalize_zip(path: str | Path) -> None:
+def normalize_zip(path: str | Path, core_time: str = "2026-01-01T00:00:00Z") -> None:
     """Rewrite the zip at ``path`` in place: ``[Content_Types].xml`` first, then the rest in their
-    original order, each with a fixed timestamp, fixed permissions and deflate compression."""
+    original order, each with a fixed timestamp, fixed permissions and deflate compression; the
+    created/modified dates of ``docProps/core.xml`` (which openpyxl sets to now on save) become
+    ``core_time``."""
     path = Path(path)
     with zipfile.ZipFile(path) as src:
         infos = src.infolist()
@@ -27,5 +31,8 @@ def normalize_zip(path: str | Path) -> None:
                 info.compress_type = zipfile.ZIP_DEFLATED
                 info.external_attr = 0o644 << 16
                 info.create_system = 3
-                dst.writestr(info, src.read(infos[k]), compresslevel=6)
+                data = src.read(infos[k])
+                if names[k] == "docProps/core.xml":
+                    data = _CORE_DATES.sub(lambda m: m[1] + core_time.encode() + m[3], data)
+                dst.writestr(info, data, compresslevel=6)
     path.write_bytes(buf.getvalue())
