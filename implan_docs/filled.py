@@ -32,10 +32,10 @@ from openpyxl.utils import column_index_from_string, get_column_letter
 from openpyxl.utils.datetime import to_excel
 
 from . import model as m
-from .fileio import atomic_write_with
+from .fileio import atomic_write_bytes
 from .i18n import Messages, catalogue, languages
 from .model import Plan
-from .reproducible import normalize_zip
+from .reproducible import FIXED_TIME
 from .safety import converting, open_workbook
 from .schedule import Schedule
 
@@ -73,18 +73,13 @@ def write_filled_workbook(source_path: str | Path, plan: Plan, schedule: Schedul
         _fill_resources(wb, plan)
         _summary(wb, plan, schedule, t)
         when = datetime.combine(schedule.status_date, datetime.min.time())
-        wb.properties.created = wb.properties.created or when
+        if not _has_created_time(source_path):  # else openpyxl made it "now" while loading
+            wb.properties.created = when
         wb.properties.modified = when
         wb.calculation.fullCalcOnLoad = bool(cached) or None
         buf = io.BytesIO()
         wb.save(buf)
-    data = _rewrite_package(buf.getvalue(), cached, when)
-
-    def write(tmp: Path) -> None:
-        tmp.write_bytes(data)
-        normalize_zip(tmp)
-
-    return atomic_write_with(out_path, write)
+    return atomic_write_bytes(out_path, _rewrite_package(buf.getvalue(), cached, when))
 
 
 def schedule_to_workbook(path: str | Path, out: str | Path, status_date: date | None = None) -> Schedule:
@@ -380,22 +375,37 @@ def _cached_formula_values(path: Path, wb) -> dict[str, dict[str, tuple[Any, str
 
 
 def _rewrite_package(data: bytes, cached: dict[str, dict[str, tuple[Any, str]]], when: datetime) -> bytes:
-    """Put the cached formula values back into the sheets and pin the modified time (openpyxl sets it
-    to now while saving; the created time is the source's, or the status date)."""
-    stamp = when.strftime("%Y-%m-%dT%H:%M:%SZ")
+    """The saved package, made reproducible: cached formula values put back into the sheets, the
+    modified time pinned (openpyxl sets it to now while saving; the created time stays the source's),
+    ``[Content_Types].xml`` first and every entry with a fixed time, as :mod:`implan_docs.reproducible`
+    does (which would also overwrite the created time the user's file carries)."""
+    stamp = when.strftime("%Y-%m-%dT%H:%M:%SZ").encode()
     src = zipfile.ZipFile(io.BytesIO(data))
     parts = _sheet_parts(src) if cached else {}
+    infos = sorted(src.infolist(), key=lambda i: i.filename != "[Content_Types].xml")  # stable sort
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
-        for info in src.infolist():
+        for info in infos:
             body = src.read(info)
             if info.filename == "docProps/core.xml":
-                body = re.sub(rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:)",
-                              lambda mt: mt.group(1) + stamp.encode() + mt.group(2), body)
-            elif info.filename in parts and parts[info.filename] in cached:
+                body = re.sub(rb"(<dcterms:modified\b[^>]*>)[^<]*(</dcterms:modified>)",
+                              lambda mt: mt.group(1) + stamp + mt.group(2), body)
+            elif parts.get(info.filename) in cached:
                 body = _with_cached_values(body, cached[parts[info.filename]])
-            dst.writestr(info.filename, body)
+            entry = zipfile.ZipInfo(info.filename, date_time=FIXED_TIME)
+            entry.compress_type = zipfile.ZIP_DEFLATED
+            entry.external_attr = 0o644 << 16
+            entry.create_system = 3
+            dst.writestr(entry, body, compresslevel=6)
     return out.getvalue()
+
+
+def _has_created_time(path: Path) -> bool:
+    with zipfile.ZipFile(path) as zf:
+        try:
+            return b"dcterms:created" in zf.read("docProps/core.xml")
+        except KeyError:
+            return False
 
 
 def _sheet_parts(zf: zipfile.ZipFile) -> dict[str, str]:

@@ -320,3 +320,22 @@ def test_the_example_plan_filled(tmp_path):
     again = tmp_path / "again.xlsx"
     write_filled_workbook(EXAMPLE, plan, schedule_plan(plan), again)
     assert again.read_bytes() == out.read_bytes()
+
+
+def test_created_time_is_the_sources_or_the_status_date(source, tmp_path):
+    core = zipfile.ZipFile(source).read("docProps/core.xml")
+    created = core.split(b"<dcterms:created")[1].split(b">")[1].split(b"<")[0]
+    out = tmp_path / "out.xlsx"
+    schedule_to_workbook(source, out, STATUS)
+    assert b">" + created + b"</dcterms:created>" in zipfile.ZipFile(out).read("docProps/core.xml")
+    # a workbook whose core properties carry no created time (openpyxl would invent "now")
+    bare = tmp_path / "bare.xlsx"
+    with zipfile.ZipFile(source) as src, zipfile.ZipFile(bare, "w") as dst:
+        for info in src.infolist():
+            body = src.read(info)
+            if info.filename == "docProps/core.xml":
+                start = body.index(b"<dcterms:created")
+                body = body[:start] + body[body.index(b"</dcterms:created>") + 18:]
+            dst.writestr(info.filename, body)
+    schedule_to_workbook(bare, out, STATUS)
+    assert b">2027-03-03T00:00:00Z</dcterms:created>" in zipfile.ZipFile(out).read("docProps/core.xml")
