@@ -208,7 +208,7 @@ class _Editor:
             self.date_styles = self._date_styles(wb_rels.get_type(REL_STYLES))
             if sheet_name is None:
                 sheet_part, sheet = self._new_sheet(workbook_part, wb_xml, wb_rels, changed)
-                letters = {}
+                letters = {key: _col_letter(i) for i, key in enumerate(COLUMNS, start=1)}
             else:
                 sheet_part = self._sheet_part(workbook_part, wb_xml, wb_rels, sheet_name)
                 sheet = self._xml(sheet_part)
