@@ -75,6 +75,7 @@ def assemble(
     anchors = asm.find_anchors()  # before filling fields: a field value may look like a placeholder
     asm.fill_fields(fields)
     asm.place_sections(fragments, anchors)
+    asm.landscape_headers()
     asm.write_indexes()
     _set_language(document, language)
     _set_core(document, fields, language, Messages(language), timestamp)
@@ -102,7 +103,12 @@ class _Assembler:
         self.buffer: list[str] = []
         self.anchor = None
         self.landscape = False
-        self.trailing_headings: list = []  # elements of headings just before the next block
+        # headings and short paragraphs just before the next block: they move with a landscape figure
+        self.lead_in: list = []
+        self.lead_in_height = 0  # twips, estimated
+        self.lead_in_open = False
+        self.room_used = 0  # twips of the landscape page taken by a lead-in
+        self.landscape_sects: list = []  # (sectPr, portrait text width) of each landscape section
 
     # -- styles ---------------------------------------------------------------------------------
     def sid(self, name: str) -> str:
@@ -188,7 +194,7 @@ class _Assembler:
 
     def render_fragment(self, frag: B.Fragment, anchor) -> None:
         self.anchor = anchor
-        self.trailing_headings = []
+        self._reset_lead_in()
         items = list(frag.blocks)
         if frag.title and not (items and isinstance(items[0], B.Heading) and items[0].level == 1):
             items.insert(0, B.Heading(frag.title, 1))
@@ -207,15 +213,30 @@ class _Assembler:
     def render_block(self, block, frag: B.Fragment) -> None:
         is_landscape = isinstance(block, B.Figure) and block.landscape
         if is_landscape and not self.landscape:
-            self.start_landscape()
+            self.start_landscape(block, frag)
         elif not is_landscape and self.landscape:
             self.end_landscape()
         if isinstance(block, B.Heading):
             self.heading(block)
+            els = self.flush()
+            if not self.lead_in_open:
+                self._reset_lead_in()
+            self.lead_in += els
+            self.lead_in_height += 900
+            self.lead_in_open = True
             return
         if isinstance(block, B.Paragraph):
             self.paragraph(block)
-        elif isinstance(block, B.Bullets):
+            els = self.flush()
+            text = block.text or "".join(r.text for r in block.runs)
+            lines = 1 + len(text) // 150  # about 150 characters a line across a landscape page
+            if self.lead_in_open and lines <= 6 and len(self.lead_in) < 6:
+                self.lead_in += els
+                self.lead_in_height += lines * 300 + 120
+            else:
+                self._reset_lead_in()
+            return
+        if isinstance(block, B.Bullets):
             self.bullets(block)
         elif isinstance(block, B.Table):
             self.table(block)
@@ -225,7 +246,10 @@ class _Assembler:
             self.buffer.append('<w:p><w:r><w:br w:type="page"/></w:r></w:p>')
         else:
             raise DocumentError(f"section '{frag.section}': unknown block {block!r:.60}")
-        self.trailing_headings = []
+        self._reset_lead_in()
+
+    def _reset_lead_in(self) -> None:
+        self.lead_in, self.lead_in_height, self.lead_in_open = [], 0, False
 
     def flush(self) -> list:
         if not self.buffer:
@@ -242,12 +266,24 @@ class _Assembler:
         return X.text_box(X.governing_sectpr(self.anchor, self.body))
 
     # -- landscape sections ---------------------------------------------------------------------
-    def start_landscape(self) -> None:
-        """End the current (portrait) section before the landscape blocks, and the headings that lead
-        into them, so those headings start the landscape page rather than sit alone on a portrait one."""
+    def start_landscape(self, figure: B.Figure, frag: B.Fragment) -> None:
+        """End the current (portrait) section before a landscape figure. The heading and short text
+        leading into it move to the landscape page when they fit there with the figure, so they do
+        not sit alone on a portrait page."""
         self.flush()
         original = X.governing_sectpr(self.anchor, self.body)
-        before = self.trailing_headings[0] if self.trailing_headings else self.anchor
+        landscape = X.continued_sectpr(original, landscape=True)
+        before, self.room_used = self.anchor, 0
+        if self.lead_in:
+            box_w, box_h = X.text_box(landscape)
+            _, image = self._image(figure, frag)
+            fig_h = min(self._figure_width(figure, image, box_w, box_h) * image.px_height / max(1, image.px_width),
+                        (box_h - 1700) * TWIP_EMU) / TWIP_EMU
+            headings_only = all(el.find(f"{qn('w:pPr')}/{qn('w:pStyle')}") is not None and
+                                el.find(f"{qn('w:pPr')}/{qn('w:pStyle')}").get(qn("w:val")) in
+                                {self.sid(f"Heading {k}") for k in (1, 2, 3)} for el in self.lead_in)
+            if headings_only or self.lead_in_height + fig_h + 900 <= box_h:
+                before, self.room_used = self.lead_in[0], self.lead_in_height
         prev = before.getprevious()
         portrait = _deepcopy(original)
         if prev is not None and prev.tag == X.W_P and (prev.find(X.W_PPR) is None or prev.find(X.W_PPR).find(X.W_SECTPR) is None):
@@ -259,7 +295,8 @@ class _Assembler:
         # the rest of the document continues the original section on new pages
         X.drop_title_page(original)
         X.set_section_start(original, "nextPage")
-        self.landscape_sect = X.continued_sectpr(original, landscape=True)
+        self.landscape_sect = landscape
+        self.landscape_sects.append((self.landscape_sect, X.text_box(original)[0]))
         self.landscape = True
 
     def end_landscape(self) -> None:
@@ -270,6 +307,58 @@ class _Assembler:
             self.anchor.addprevious(last)
         X.attach_sectpr(last, self.landscape_sect)
         self.landscape = False
+
+    def landscape_headers(self) -> None:
+        """Give landscape sections their own copies of the headers and footers with the tab stops
+        stretched to the wider text area (a right-aligned page number stays at the right margin)."""
+        from docx.opc.constants import RELATIONSHIP_TYPE as RT
+        from docx.parts.hdrftr import FooterPart, HeaderPart
+
+        made: dict[tuple[str, int], str] = {}
+        for sect, portrait_width in self.landscape_sects:
+            factor = X.text_box(sect)[0] / max(1, portrait_width)
+            for ref in sect:
+                if ref.tag not in (qn("w:headerReference"), qn("w:footerReference")):
+                    continue
+                rid = ref.get(qn("r:id"))
+                key = (rid, round(factor * 1000))
+                if key not in made:
+                    is_header = ref.tag == qn("w:headerReference")
+                    source = self.doc.part.related_parts[rid]
+                    part = (HeaderPart if is_header else FooterPart).new(self.doc.part.package)
+                    for rel in source.rels.values():  # images (a logo) keep their relationship ids
+                        part.rels.add_relationship(rel.reltype, rel.target_ref if rel.is_external else rel.target_part,
+                                                   rel.rId, rel.is_external)
+                    root = part.element
+                    for child in list(root):
+                        root.remove(child)
+                    for child in source.element:
+                        root.append(_deepcopy(child))
+                    for p in root.iter(X.W_P):
+                        X.scale_tabs(p, self._style_tabs(p), factor)
+                    made[key] = self.doc.part.relate_to(part, RT.HEADER if is_header else RT.FOOTER)
+                ref.set(qn("r:id"), made[key])
+
+    def _style_tabs(self, p) -> list[tuple[str, int, str]]:
+        """Tab stops a paragraph gets from its style and the styles that one is based on."""
+        ppr = p.find(X.W_PPR)
+        pstyle = ppr.find(qn("w:pStyle")) if ppr is not None else None
+        sid = pstyle.get(qn("w:val")) if pstyle is not None else self.sid("Normal")
+        chain, seen = [], set()
+        st = self._style_el(sid)
+        while st is not None and st.get(qn("w:styleId")) not in seen:
+            seen.add(st.get(qn("w:styleId")))
+            chain.append(st)
+            based = st.find(qn("w:basedOn"))
+            st = self._style_el(based.get(qn("w:val"))) if based is not None else None
+        stops: dict[int, tuple[str, int, str]] = {}
+        for st in reversed(chain):
+            for val, pos, leader in X.tab_stops(st.find(f"{qn('w:pPr')}/{qn('w:tabs')}")):
+                if val == "clear":
+                    stops.pop(pos, None)
+                else:
+                    stops[pos] = (val, pos, leader)
+        return [stops[k] for k in sorted(stops)]
 
     # -- blocks ---------------------------------------------------------------------------------
     def new_bookmark(self) -> tuple[int, str]:
@@ -289,8 +378,6 @@ class _Assembler:
         self.entries.append(IndexEntry("heading", level, number, text, name))
         sid = self.sid(f"Heading {level}")
         self.buffer.append(f'<w:p><w:pPr><w:pStyle w:val="{sid}"/></w:pPr>{X.bookmark(bid, name, X.run_xml(text))}</w:p>')
-        els = self.flush()
-        self.trailing_headings.extend(els)
 
     def paragraph(self, block: B.Paragraph) -> None:
         style = ""
@@ -350,7 +437,7 @@ class _Assembler:
         # a table directly followed by another table would merge with it in Word
         self.buffer.append('<w:p><w:pPr><w:spacing w:before="0" w:after="120"/></w:pPr></w:p>')
 
-    def figure(self, block: B.Figure, frag: B.Fragment) -> None:
+    def _image(self, block: B.Figure, frag: B.Fragment) -> tuple[Path, Image]:
         loc = Location(file=f"fragments/{frag.section}.json")
         root = self.assets.resolve()
         path = (root / block.path).resolve()
@@ -359,14 +446,26 @@ class _Assembler:
         if not path.is_file():
             raise DocumentError(f"section '{frag.section}': figure {block.path} not found", loc)
         try:
-            image = Image.from_file(str(path))
+            return path, Image.from_file(str(path))
         except (UnrecognizedImageError, OSError, ValueError) as exc:
             raise DocumentError(f"section '{frag.section}': figure {block.path} is not a PNG/JPEG/GIF image ({exc})", loc) from exc
-        box_w, box_h = self.text_box()
-        max_w, max_h = box_w * TWIP_EMU, (box_h - 1700) * TWIP_EMU  # leave room for the caption
-        width = int((block.width_cm or 16.0) * 360000)
+
+    @staticmethod
+    def _figure_width(block: B.Figure, image: Image, box_w: int, box_h: int, room_used: int = 0) -> int:
+        """Width in EMU: the figure's width_cm, scaled down to the text width and to the page height
+        left after the caption (and a lead-in moved onto the same landscape page)."""
+        max_w, max_h = box_w * TWIP_EMU, (box_h - 1700 - room_used) * TWIP_EMU
         aspect = image.px_height / max(1, image.px_width)
-        width = min(width, max_w, int(max_h / aspect) if aspect else max_w)
+        width = int((block.width_cm or 16.0) * 360000)
+        return int(min(width, max_w, max_h / aspect if aspect else max_w))
+
+    def figure(self, block: B.Figure, frag: B.Fragment) -> None:
+        loc = Location(file=f"fragments/{frag.section}.json")
+        path, image = self._image(block, frag)
+        box_w, box_h = self.text_box()
+        width = self._figure_width(block, image, box_w, box_h, self.room_used)
+        self.room_used = 0
+        aspect = image.px_height / max(1, image.px_width)
         self.flush()
         p_el = X.parse_one('<w:p><w:pPr><w:keepNext/><w:spacing w:before="120" w:after="60"/><w:jc w:val="center"/></w:pPr></w:p>')
         self.anchor.addprevious(p_el)
@@ -444,10 +543,8 @@ def table_xml(block: B.Table, width: int, table_style: str, text_style: str) -> 
     python-docx's add_row (a 5,000-row table in a fraction of a second)."""
     ncols = max([len(block.columns)] + [len(r) for r in block.rows] + [1])
     weights = list(block.widths) if len(block.widths) == ncols and all(w > 0 for w in block.widths) else _auto_weights(block, ncols)
-    total = sum(weights)
-    cols = [int(width * w / total) for w in weights]
-    cols[-1] += width - sum(cols)
     size = int(round(block.font_size * 2)) if block.font_size else 0
+    cols = _fit_columns(weights, _min_widths(block, ncols, block.font_size or 9.0), width)
     if block.key_value:
         look = ('<w:tblLook w:val="0680" w:firstRow="0" w:lastRow="0" w:firstColumn="1" w:lastColumn="0" '
                 'w:noHBand="1" w:noVBand="1"/>')
@@ -484,6 +581,56 @@ def table_xml(block: B.Table, width: int, table_style: str, text_style: str) -> 
         out.append("<w:tr>" + "".join(cell_xml(k, empty) for k in range(ncols)) + "</w:tr>")
     out.append("</w:tbl>")
     return "".join(out)
+
+
+def _text_twips(word: str, size_pt: float, factor: float) -> int:
+    """Rough width of a word: East Asian characters are 1 em, others about ``factor`` em."""
+    em = size_pt * 20
+    return int(sum(em if ord(ch) >= 0x2E80 else em * factor for ch in word))
+
+
+def _min_widths(block: B.Table, ncols: int, size_pt: float) -> list[int]:
+    """Width each column needs so that its header words and short data words (IDs, dates) do not
+    break in the middle: the longest header word in bold, the longest data word up to 12 characters."""
+    pad = 2 * 85 + 40  # cell margins of the table style, and a little air
+    mins = []
+    for k in range(ncols):
+        header = str(block.columns[k]) if k < len(block.columns) else ""
+        need = max((_text_twips(w, size_pt, 0.6) for w in header.split()), default=0)
+        for row in block.rows[:300]:
+            if k < len(row):
+                c = row[k]
+                text = c.text if isinstance(c, B.Cell) else str(c)
+                words = [w for w in text.split() if len(w) <= 12]
+                if words:
+                    need = max(need, max(_text_twips(w, size_pt, 0.62 if getattr(c, "bold", False) else 0.55)
+                                         for w in words))
+        mins.append(need + pad)
+    return mins
+
+
+def _fit_columns(weights: list[float], mins: list[int], width: int) -> list[int]:
+    """Column widths in twips summing to ``width``: proportional to ``weights``, but no narrower than
+    ``mins`` where the page allows (room is taken from the columns with the most to spare)."""
+    total = sum(weights) or 1
+    cols = [width * w / total for w in weights]
+    if sum(mins) <= width:
+        for _ in range(len(cols)):
+            short = [k for k, c in enumerate(cols) if c < mins[k] - 0.5]
+            if not short:
+                break
+            need = sum(mins[k] - cols[k] for k in short)
+            for k in short:
+                cols[k] = mins[k]
+            donors = [k for k, c in enumerate(cols) if k not in short and c > mins[k]]
+            spare = sum(cols[k] - mins[k] for k in donors)
+            for k in donors:
+                cols[k] -= need * (cols[k] - mins[k]) / spare
+    else:  # too many columns for the page: share it in proportion to what each needs
+        cols = [width * m / sum(mins) for m in mins]
+    out = [int(c) for c in cols]
+    out[-1] += width - sum(out)
+    return out
 
 
 def _pad(seq, n: int, fill) -> list:

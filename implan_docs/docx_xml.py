@@ -379,6 +379,59 @@ def attach_sectpr(p, sectpr) -> None:
         ppr.append(sectpr)
 
 
+PPR_ORDER = (
+    "pStyle keepNext keepLines pageBreakBefore framePr widowControl numPr suppressLineNumbers pBdr shd "
+    "tabs suppressAutoHyphens kinsoku wordWrap overflowPunct topLinePunct autoSpaceDE autoSpaceDN bidi "
+    "adjustRightInd snapToGrid spacing ind contextualSpacing mirrorIndents suppressOverlap jc "
+    "textDirection textAlignment textboxTightWrap outlineLvl divId cnfStyle rPr sectPr pPrChange"
+).split()
+_PPR_RANK = {qn(f"w:{n}"): k for k, n in enumerate(PPR_ORDER)}
+
+
+def set_ppr_child(p, el) -> None:
+    """Put ``el`` into the paragraph's ``w:pPr`` (replacing one of its kind) in schema order."""
+    ppr = p.find(W_PPR)
+    if ppr is None:
+        ppr = parse_one("<w:pPr/>")
+        p.insert(0, ppr)
+    for old in ppr.findall(el.tag):
+        ppr.remove(old)
+    rank = _PPR_RANK.get(el.tag, len(_PPR_RANK))
+    for child in ppr:
+        if _PPR_RANK.get(child.tag, len(_PPR_RANK)) > rank:
+            child.addprevious(el)
+            return
+    ppr.append(el)
+
+
+def tab_stops(tabs_el) -> list[tuple[str, int, str]]:
+    """(alignment, position, leader) of each ``w:tab`` in a ``w:tabs`` element."""
+    if tabs_el is None:
+        return []
+    return [(t.get(qn("w:val")) or "left", _int(t, "w:pos", 0), t.get(qn("w:leader")) or "")
+            for t in tabs_el.findall(qn("w:tab"))]
+
+
+def scale_tabs(p, inherited: list[tuple[str, int, str]], factor: float) -> None:
+    """Stretch a paragraph's tab stops (its own and its style's) by ``factor``: a header laid out for
+    a portrait text width keeps its right-aligned part at the right margin on a landscape page."""
+    ppr = p.find(W_PPR)
+    own = tab_stops(ppr.find(qn("w:tabs")) if ppr is not None else None)
+    if not own and not inherited:
+        return
+    own_pos = {pos for _, pos, _ in own}
+    stops: list[tuple[int, str, str]] = []
+    for val, pos, leader in inherited:
+        if val != "clear" and pos not in own_pos:
+            stops.append((pos, "clear", ""))
+            stops.append((round(pos * factor), val, leader))
+    for val, pos, leader in own:
+        stops.append((pos if val == "clear" else round(pos * factor), val, leader))
+    xml = "".join(f'<w:tab w:val="{val}" w:pos="{pos}"' + (f' w:leader="{leader}"' if leader else "") + "/>"
+                  for pos, val, leader in sorted(stops))
+    set_ppr_child(p, parse_one(f"<w:tabs>{xml}</w:tabs>"))
+
+
 # -- settings ---------------------------------------------------------------------------------------
 SETTINGS_ORDER = (
     "writeProtection view zoom removePersonalInformation removeDateAndTime doNotDisplayPageBoundaries "

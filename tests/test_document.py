@@ -148,6 +148,16 @@ def caption_of(el):
     return "".join(t.text for t in el.iter(qn("w:t")))
 
 
+def test_narrow_weights_still_fit_header_words(tmp_path):
+    frag = Fragment("risks", "Risks", (table(["Description", "Float", "ID"], [["long text " * 20, "12", "R-101"]],
+                                             widths=(10, 0.2, 0.2)),))
+    d = docx.Document(str(assemble(None, [frag], FIELDS, "en", tmp_path / "w.docx", tmp_path)))
+    grid = [int(g.get(qn("w:w"))) for g in d.tables[-1]._tbl.tblGrid.findall(qn("w:gridCol"))]
+    assert sum(grid) == 11906 - 2 * 1247
+    assert grid[1] >= 5 * 0.6 * 9 * 20 + 170 and grid[2] >= 5 * 0.55 * 9 * 20 + 170  # "Float", "R-101" unbroken
+    assert grid[0] > 5 * grid[1]
+
+
 def test_table_captions_above_with_seq_fields(built):
     _, d = built
     body = d.element.body
