@@ -200,6 +200,26 @@ def test_landscape_figure_gets_its_own_section_with_the_same_headers(built):
     assert not land.different_first_page_header_footer and not rest.different_first_page_header_footer
     assert "Customer Portal Renewal" in land.header.paragraphs[0].text
     assert "Customer Portal Renewal" in rest.header.paragraphs[0].text
+    # the landscape footer's right tab sits at the landscape text width, so "Page X of Y" stays right
+    tabs = land.footer.paragraphs[0]._p.pPr.find(qn("w:tabs"))
+    stops = {(t.get(qn("w:val")), int(t.get(qn("w:pos")))) for t in tabs.findall(qn("w:tab"))}
+    assert stops == {("clear", 11906 - 2 * 1247), ("right", 16838 - 2 * 1247)}
+    assert rest.footer.paragraphs[0]._p.pPr.find(qn("w:tabs")) is None
+
+
+def test_heading_leading_into_a_landscape_figure_moves_onto_its_page(tmp_path):
+    write_png(tmp_path / "charts" / "wide.png", 1200, 400)
+    frag = Fragment("schedule", "Schedule", (Heading("Schedule", 1), Paragraph("Two lines of introduction."),
+                                              Figure("charts/wide.png", "Gantt", "Gantt chart", 30, landscape=True),
+                                              Paragraph("Back to portrait.")))
+    d = docx.Document(str(assemble(None, [frag], FIELDS, "en", tmp_path / "l.docx", tmp_path)))
+    body = list(d.element.body.iterchildren(qn("w:p")))
+    texts = [caption_of(p) for p in body]
+    start = texts.index("Schedule")
+    # the section break (a sectPr in a paragraph) comes before the heading, the next one after the caption
+    breaks = [k for k, p in enumerate(body) if p.pPr is not None and p.pPr.find(qn("w:sectPr")) is not None]
+    assert breaks[0] < start and texts[breaks[1]] == "Figure 1: Gantt"
+    assert body[breaks[1]].pPr.find(qn("w:sectPr")).find(qn("w:pgSz")).get(qn("w:orient")) == "landscape"
 
 
 def test_paragraph_runs_bullets_and_numbered_lists_restart(built):
