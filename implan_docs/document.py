@@ -534,7 +534,10 @@ class _Assembler:
             node = node.getnext()
         for el in new:
             begin_p.addprevious(el)
-        for el in old:
+        for el in old:  # a section break ending in these paragraphs ends in the new ones
+            ppr = el.find(X.W_PPR)
+            if ppr is not None and ppr.find(X.W_SECTPR) is not None:
+                X.attach_sectpr(new[-1], ppr.find(X.W_SECTPR))
             el.getparent().remove(el)
 
 
