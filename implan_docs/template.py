@@ -215,6 +215,6 @@ def load_template(path: str | Path | None = None):
     document = open_docx(path)
     info, problems = _problems(document)
     if problems:
-        more = f" (and {len(problems) - 1} more problem(s); `implan check --template` lists them)" if len(problems) > 1 else ""
+        more = f" (and {len(problems) - 1} more problem(s))" if len(problems) > 1 else ""
         raise TemplateError(problems[0] + more, Location(file=path.name))
     return document, TemplateInfo(path, info.sections, info.fields, info.styles)
