@@ -125,7 +125,7 @@ def _slips_table(ctx: Context, d) -> list:
         fill = FILL["late"] if s.days > 0 else FILL["done"]
         rows.append((t(f"changes.kind.{s.kind}"), name, t.date(s.old), t.date(s.new),
                      b.Cell(f"{s.days:+d}", fill, align="right")))
-    out.append(b.table((t("changes.col.kind"), t("changes.col.item"), t("changes.col.was"), t("changes.col.now"),
+    out.append(b.table((t("changes.col.type"), t("changes.col.item"), t("changes.col.was"), t("changes.col.now"),
                         t("changes.col.days")), rows, caption=t("changes.caption.schedule"),
                        widths=(1.1, 4, 1.3, 1.3, 1)))
     if len(tasks) > len(biggest):
