@@ -118,16 +118,16 @@ def styles_xml() -> str:
         pstyle("TOCHeading", "TOC Heading", "<w:keepNext/>" + spacing(0, 240),
                rpr(17, bold=True, color=DARK), nxt="Normal"),
         pstyle("TOC1", "toc 1", '<w:tabs><w:tab w:val="right" w:leader="dot" w:pos="%d"/></w:tabs>' % TEXT_W
-               + spacing(120, 40) + '<w:ind w:left="567" w:hanging="567"/>', rpr(bold=True, color=TEXT),
+               + spacing(100, 20, 240) + '<w:ind w:left="567" w:hanging="567"/>', rpr(bold=True, color=TEXT),
                nxt="Normal", extra='<w:uiPriority w:val="39"/><w:unhideWhenUsed/>'),
         pstyle("TOC2", "toc 2", '<w:tabs><w:tab w:val="right" w:leader="dot" w:pos="%d"/></w:tabs>' % TEXT_W
-               + spacing(0, 40) + '<w:ind w:left="1247" w:hanging="680"/>', "",
+               + spacing(0, 20, 240) + '<w:ind w:left="1247" w:hanging="680"/>', "",
                nxt="Normal", extra='<w:uiPriority w:val="39"/><w:unhideWhenUsed/>'),
         pstyle("TOC3", "toc 3", '<w:tabs><w:tab w:val="right" w:leader="dot" w:pos="%d"/></w:tabs>' % TEXT_W
-               + spacing(0, 40) + '<w:ind w:left="2098" w:hanging="851"/>', rpr(size=10),
+               + spacing(0, 20, 240) + '<w:ind w:left="2098" w:hanging="851"/>', rpr(size=10),
                nxt="Normal", extra='<w:uiPriority w:val="39"/><w:unhideWhenUsed/>'),
         pstyle("TableofFigures", "table of figures",
-               '<w:tabs><w:tab w:val="right" w:leader="dot" w:pos="%d"/></w:tabs>' % TEXT_W + spacing(0, 60), "",
+               '<w:tabs><w:tab w:val="right" w:leader="dot" w:pos="%d"/></w:tabs>' % TEXT_W + spacing(0, 40, 240), "",
                nxt="Normal", extra='<w:uiPriority w:val="99"/><w:unhideWhenUsed/>'),
         # body
         pstyle("Caption", "caption", spacing(120, 120), rpr(9.5, bold=True, color=DARK), nxt="Normal",
