@@ -90,7 +90,7 @@ def kernel_env(folder: Path) -> dict[str, str]:
     spec_dir = folder / "kernels" / KERNEL
     spec_dir.mkdir(parents=True, exist_ok=True)
     spec = {"argv": [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}",
-                     "--IPKernelApp.log_level=ERROR"],
+                     "--IPKernelApp.log_level=CRITICAL"],
             "display_name": "implan-docs", "language": "python", "env": {"MPLBACKEND": "Agg"}}
     (spec_dir / "kernel.json").write_text(json.dumps(spec), encoding="utf-8")
     env = {"JUPYTER_PATH": os.pathsep.join([str(folder)] + [p for p in os.environ.get("JUPYTER_PATH", "").split(os.pathsep) if p]),
