@@ -456,8 +456,8 @@ class _Assembler:
         left after the caption (and a lead-in moved onto the same landscape page)."""
         max_w, max_h = box_w * TWIP_EMU, (box_h - 1700 - room_used) * TWIP_EMU
         aspect = image.px_height / max(1, image.px_width)
-        width = int((block.width_cm or 16.0) * 360000)
-        return int(min(width, max_w, max_h / aspect if aspect else max_w))
+        width_cm = _number(block.width_cm, 16.0, 0.5, 100.0)
+        return max(360000, int(min(width_cm * 360000, max_w, max_h / aspect if aspect else max_w)))
 
     def figure(self, block: B.Figure, frag: B.Fragment) -> None:
         loc = Location(file=f"fragments/{frag.section}.json")
@@ -545,9 +545,11 @@ def table_xml(block: B.Table, width: int, table_style: str, text_style: str) -> 
     """A whole table as one XML string: built as text and parsed once, some 20x faster than
     python-docx's add_row (a 5,000-row table in a fraction of a second)."""
     ncols = max([len(block.columns)] + [len(r) for r in block.rows] + [1])
-    weights = list(block.widths) if len(block.widths) == ncols and all(w > 0 for w in block.widths) else _auto_weights(block, ncols)
-    size = int(round(block.font_size * 2)) if block.font_size else 0
-    cols = _fit_columns(weights, _min_widths(block, ncols, block.font_size or 9.0), width)
+    given = [_number(w, 0.0, 0.0, 1e6) for w in block.widths]
+    weights = given if len(given) == ncols and all(w > 0 for w in given) else _auto_weights(block, ncols)
+    font_size = _number(block.font_size, 0.0, 5.0, 40.0) if block.font_size else 0.0
+    size = int(round(font_size * 2))
+    cols = _fit_columns(weights, _min_widths(block, ncols, font_size or 9.0), width)
     if block.key_value:
         look = ('<w:tblLook w:val="0680" w:firstRow="0" w:lastRow="0" w:firstColumn="1" w:lastColumn="0" '
                 'w:noHBand="1" w:noVBand="1"/>')
@@ -584,6 +586,18 @@ def table_xml(block: B.Table, width: int, table_style: str, text_style: str) -> 
         out.append("<w:tr>" + "".join(cell_xml(k, empty) for k in range(ncols)) + "</w:tr>")
     out.append("</w:tbl>")
     return "".join(out)
+
+
+def _number(value, default: float, lo: float, hi: float) -> float:
+    """A finite number clamped to [lo, hi]; ``default`` for anything else (fragments are JSON from
+    notebooks a user may have written)."""
+    try:
+        v = float(value)
+    except (TypeError, ValueError):
+        return default
+    if v != v or v in (float("inf"), float("-inf")):
+        return default
+    return min(hi, max(lo, v))
 
 
 def _text_twips(word: str, size_pt: float, factor: float) -> int:

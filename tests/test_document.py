@@ -361,6 +361,20 @@ def test_field_values_that_look_like_placeholders_stay_text(tmp_path):
     assert "{{t:document.title}}" in [c.text for t in d.tables for r in t.rows for c in r.cells]
 
 
+def test_odd_numbers_in_fragments_do_not_break_the_document(tmp_path):
+    write_png(tmp_path / "charts" / "x.png", 10, 10)
+    frag = Fragment("risks", "Risks", (
+        Figure("charts/x.png", "x", "x", width_cm=-3), Figure("charts/x.png", "y", "y", width_cm=float("nan")),
+        table(["A", "B"], [["1", "2"]], widths=(float("inf"), -1), font_size=999),
+        Heading("Deep", level=7), Paragraph("styled", style="No Such Style"),
+    ))
+    d = docx.Document(str(assemble(None, [frag], FIELDS, "en", tmp_path / "o.docx", tmp_path)))
+    assert all(s.width.cm >= 1 for s in d.inline_shapes)
+    assert d.tables[-1].rows[1].cells[0].paragraphs[0].runs[0].font.size.pt == 40
+    assert [p.style.name for p in d.paragraphs if p.text == "Deep"] == ["Heading 3"]
+    assert [p.style.name for p in d.paragraphs if p.text == "styled"] == ["Normal"]
+
+
 def test_missing_or_escaping_figure_is_a_one_line_error(tmp_path):
     for path in ("charts/none.png", "../../etc/passwd"):
         frag = Fragment("schedule", "Schedule", (Figure(path, "x", "x"),))
