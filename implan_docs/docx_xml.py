@@ -227,9 +227,11 @@ def _tostring(el) -> str:
 
 # -- fields -----------------------------------------------------------------------------------------
 def complex_fields(root) -> list[dict]:
-    """Every complex field under ``root``: dicts with begin, separate, end elements and instruction."""
+    """Every complex field under ``root`` in document order: dicts with the begin, separate and end
+    ``w:fldChar`` elements and the joined instruction."""
     stack: list[dict] = []
     done: list[dict] = []
+    begins = 0
     for el in root.iter(W_FLDCHAR, W_INSTR):
         if el.tag == W_INSTR:
             if stack:
@@ -237,22 +239,16 @@ def complex_fields(root) -> list[dict]:
             continue
         kind = el.get(qn("w:fldCharType"))
         if kind == "begin":
-            stack.append({"begin": el, "instr": "", "separate": None, "end": None})
+            begins += 1
+            stack.append({"begin": el, "instr": "", "separate": None, "end": None, "order": begins})
         elif kind == "separate" and stack:
             stack[-1]["separate"] = el
         elif kind == "end" and stack:
             f = stack.pop()
             f["end"] = el
             done.append(f)
-    done.sort(key=lambda f: _doc_index(root, f["begin"]))
+    done.sort(key=lambda f: f["order"])
     return done
-
-
-def _doc_index(root, el) -> int:
-    for k, e in enumerate(root.iter(W_FLDCHAR)):
-        if e is el:
-            return k
-    return -1
 
 
 def field_runs_prefix(instr: str) -> str:
