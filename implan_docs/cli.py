@@ -279,11 +279,21 @@ def cmd_handoff(args) -> int:
     from .handoff import make_handoff, parse_reviewer
     from .progress import BuildProgress
 
+    from .errors import ValidationFailed
+
     reviewers = [parse_reviewer(text) for text in args.reviewer]
     with BuildProgress(args.workbook.name) as progress:
-        result = make_handoff(args.workbook, args.output, reviewers=reviewers, due=args.due,
-                              template=args.template, status_date=args.status_date, pdf=not args.no_pdf,
-                              progress=progress.event)
+        try:
+            result = make_handoff(args.workbook, args.output, reviewers=reviewers, due=args.due,
+                                  template=args.template, status_date=args.status_date, pdf=not args.no_pdf,
+                                  progress=progress.event)
+        except ValidationFailed as exc:
+            progress.stop()
+            errors = [f for f in exc.findings if f.is_error]
+            for f in errors:
+                print(str(f), file=sys.stderr)
+            raise ImplanError(f"{len(errors)} error(s) in the plan; no review package was made",
+                              Location(file=args.workbook.name)) from exc
     print(("reused " if result.reused else "built ") + str(result.build.docx))
     print(f"wrote {result.package} ({len(result.manifest['files'])} files)")
     return 0
