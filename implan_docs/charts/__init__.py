@@ -9,7 +9,7 @@ from __future__ import annotations
 from ..model import Plan
 from ..schedule import Schedule
 from .budget import budget_charts
-from .chart import Chart, render_png, save_png
+from .chart import Chart, render_png, save_png, save_pngs
 from .fonts import FontMissingError, MissingGlyphError
 from .gantt import gantt_charts
 from .milestones import milestone_chart
@@ -18,7 +18,7 @@ from .risk_matrix import risk_matrix
 from .workload import workload_chart
 
 __all__ = [
-    "Chart", "save_png", "render_png", "all_charts", "gantt_charts", "milestone_chart", "risk_matrix",
+    "Chart", "save_png", "save_pngs", "render_png", "all_charts", "gantt_charts", "milestone_chart", "risk_matrix",
     "workload_chart", "budget_charts", "objectives_chart", "MissingGlyphError", "FontMissingError",
 ]
 

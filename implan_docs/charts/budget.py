@@ -11,14 +11,12 @@ from datetime import date, timedelta
 
 import numpy as np
 from babel.numbers import format_compact_currency
-from matplotlib.patches import Patch
-from matplotlib.lines import Line2D
 from matplotlib.ticker import FixedLocator, NullFormatter
 from matplotlib.transforms import blended_transform_factory
 
 from ..model import RESOURCE_TYPES, Plan
 from ..schedule import Schedule
-from . import theme, timeaxis
+from . import legend, theme, timeaxis
 from .chart import Chart
 from .common import canonical, day, join, style_for
 from .labels import TextLayer
@@ -93,13 +91,11 @@ def cost_by_type(plan: Plan, style, currency: str) -> "Chart | None":
     for y, total in enumerate(approved + requested):
         amounts.add(style.t.money(total, currency), total, y, theme.SMALL, dx=4, colour=theme.INK)
     amounts.draw_on(fig, ax.transData, zorder=4)
-    handles = [Patch(facecolor=theme.BLUE, label=style.word("budget.approved"))]
+    entries = [(legend.patch(theme.BLUE), style.word("budget.approved"))]
     if requested.any():
-        handles.append(Patch(facecolor=theme.tint(theme.BLUE, 0.7), edgecolor=theme.BLUE, hatch="////",
-                             linewidth=0.5, label=style.word("budget.requested")))
-    fig.legend(handles=handles, loc="lower left", ncols=2, bbox_to_anchor=(label_cm / WIDTH_CM, 0.08 / height),
-               prop=style.font(theme.SMALL), frameon=False, handlelength=1.6, columnspacing=1.6,
-               handletextpad=0.5, borderaxespad=0, borderpad=0)
+        entries.append((legend.patch(theme.tint(theme.BLUE, 0.7), theme.BLUE, 0.5, "////"),
+                        style.word("budget.requested")))
+    legend.draw(fig, entries, style, label_cm, 0.55, WIDTH_CM - label_cm - right_cm)
     grand = float((approved + requested).sum())
     items = join(style, [style.word("budget.alt_type_item", type=w, amount=style.t.money(v, currency))
                          for w, v in zip(words, approved + requested)])
@@ -166,12 +162,12 @@ def cumulative_cost(plan: Plan, schedule: Schedule, style, currency: str) -> "Ch
     labels.draw_on(fig, blended_transform_factory(ax.transAxes, ax.transData))
 
     notes = TextLayer(style.families)
-    handles = [Line2D([], [], color=theme.BLUE, linewidth=1.6, label=style.word("budget.planned"))]
+    entries = [(legend.line(theme.BLUE, 1.6), style.word("budget.planned"))]
     crossing = None
     if budget:
         ax.axhline(budget, color=theme.VERMILLION, linewidth=1.1, linestyle=(0, (5, 2)), zorder=2)
-        handles.append(Line2D([], [], color=theme.VERMILLION, linewidth=1.1, linestyle=(0, (5, 2)),
-                              label=style.word("budget.budget", amount=style.t.money(budget, currency))))
+        entries.append((legend.line(theme.VERMILLION, 1.1, (0, (5, 2))),
+                        style.word("budget.budget", amount=style.t.money(budget, currency))))
         over = np.nonzero(cumulative > budget + 1e-6)[0]
         if len(over):
             k = int(over[0])
@@ -184,12 +180,9 @@ def cumulative_cost(plan: Plan, schedule: Schedule, style, currency: str) -> "Ch
     status_x = timeaxis.x(schedule.status_date) + 1
     if timeaxis.x(span_first) <= status_x <= timeaxis.x(span_end):
         ax.axvline(status_x, color=theme.STATUS_LINE, linewidth=0.9, linestyle=(0, (4, 2)), zorder=2)
-        handles.append(Line2D([], [], color=theme.STATUS_LINE, linewidth=0.9, linestyle=(0, (4, 2)),
-                              label=style.word("budget.status_date")))
+        entries.append((legend.line(theme.STATUS_LINE, 0.9, (0, (4, 2))), style.word("budget.status_date")))
     notes.draw_on(fig, ax.transData, zorder=5)
-    fig.legend(handles=handles, loc="lower left", ncols=len(handles), bbox_to_anchor=(left_cm / WIDTH_CM, 0.08 / height),
-               prop=style.font(theme.SMALL), frameon=False, handlelength=2.0, columnspacing=1.6,
-               handletextpad=0.5, borderaxespad=0, borderpad=0)
+    legend.draw(fig, entries, style, left_cm, 0.55, WIDTH_CM - left_cm - right_cm)
 
     money = lambda v: style.t.money(v, currency)  # noqa: E731
     if budget:

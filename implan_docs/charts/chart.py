@@ -3,8 +3,11 @@ from __future__ import annotations
 
 import io
 import re
+from collections import deque
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Iterable
 
 from matplotlib.figure import Figure
 from PIL import Image
@@ -33,21 +36,44 @@ class Chart:
         return float(self.figure.get_size_inches()[1] * 2.54)
 
 
-def render_png(figure: Figure) -> bytes:
-    """The figure as PNG bytes at :data:`theme.DPI`: RGB, only a pHYs chunk besides the image.
-
-    No text chunks (matplotlib would write its version as "Software"), no time: the same figure gives
-    the same bytes. Every text is checked for missing glyphs first.
-    """
+def _draw(figure: Figure) -> tuple[bytes, tuple[int, int]]:
+    """Check every text for missing glyphs, draw, and return the RGBA pixels and the size."""
     fonts.check_figure(figure)
     canvas = figure.canvas
     canvas.draw()
-    width, height = canvas.get_width_height(physical=True)
-    image = Image.frombuffer("RGBA", (width, height), canvas.buffer_rgba(), "raw", "RGBA", 0, 1).convert("RGB")
+    size = canvas.get_width_height(physical=True)
+    return bytes(canvas.buffer_rgba()), size
+
+
+def _encode(rgba: bytes, size: tuple[int, int]) -> bytes:
+    """PNG bytes at :data:`theme.DPI`: 256 colours, only a pHYs chunk besides the image.
+
+    No text chunks (matplotlib would write its version as "Software") and no time: the same figure gives
+    the same bytes. A chart has a few hundred colours (its palette plus anti-aliasing shades), so a
+    256-colour image looks the same, is a third of the size of an RGB one and encodes faster (a Gantt
+    page: 110 KB instead of 400 KB). Fast octree quantisation is deterministic.
+    """
+    image = Image.frombuffer("RGBA", size, rgba, "raw", "RGBA", 0, 1).convert("RGB")
+    image = image.quantize(256, method=Image.Quantize.FASTOCTREE, dither=Image.Dither.NONE)
     out = io.BytesIO()
-    # compress_level 6 (zlib's default) vs 9: same size within 2 % for charts, twice as fast.
     image.save(out, format="PNG", dpi=(theme.DPI, theme.DPI), compress_level=6)
     return out.getvalue()
+
+
+def render_png(figure: Figure) -> bytes:
+    """The figure as deterministic PNG bytes (see :func:`_encode`); raises on a missing glyph."""
+    return _encode(*_draw(figure))
+
+
+def _release(chart: Chart) -> None:
+    chart.figure.clear()
+    chart.figure.canvas.renderer = None  # drop the pixel buffer too
+    chart.figure._implan_saved = True  # type: ignore[attr-defined]
+
+
+def _check_unsaved(chart: Chart) -> None:
+    if getattr(chart.figure, "_implan_saved", False):
+        raise ValueError(f"chart {chart.name!r} was already saved and its figure released")
 
 
 def save_png(chart: Chart, folder: str | Path) -> Path:
@@ -56,11 +82,36 @@ def save_png(chart: Chart, folder: str | Path) -> Path:
     A chart is saved once: its figure is cleared afterwards so that hundreds of Gantt pages do not stay
     in memory. Saving it again raises ``ValueError``.
     """
-    figure = chart.figure
-    if getattr(figure, "_implan_saved", False):
-        raise ValueError(f"chart {chart.name!r} was already saved and its figure released")
-    data = render_png(figure)
+    _check_unsaved(chart)
+    data = render_png(chart.figure)
     path = atomic_write_bytes(Path(folder) / f"{chart.name}.png", data)
-    figure.clear()
-    figure._implan_saved = True  # type: ignore[attr-defined]
+    _release(chart)
     return path
+
+
+def save_pngs(charts: Iterable[Chart], folder: str | Path) -> list[Path]:
+    """:func:`save_png` for many charts, the same files, faster: while this thread draws a figure, a
+    second one compresses the previous figure's pixels (Pillow releases the GIL while it works). At
+    most two drawn figures wait, so memory stays bounded."""
+    folder = Path(folder)
+    paths: list[Path] = []
+    pending: deque[Future] = deque()
+
+    def write(name: str, rgba: bytes, size: tuple[int, int]) -> Path:
+        return atomic_write_bytes(folder / f"{name}.png", _encode(rgba, size))
+
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="implan-png") as pool:
+        try:
+            for chart in charts:
+                _check_unsaved(chart)
+                rgba, size = _draw(chart.figure)
+                _release(chart)
+                while len(pending) >= 2:
+                    paths.append(pending.popleft().result())
+                pending.append(pool.submit(write, chart.name, rgba, size))
+            while pending:
+                paths.append(pending.popleft().result())
+        finally:
+            for future in pending:
+                future.cancel()
+    return paths

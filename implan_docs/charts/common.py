@@ -70,7 +70,11 @@ def status_word(style: Style, status: str) -> str:
     return style.t(key) if style.t.has(key) else status
 
 
-def join(style: Style, items: Iterable[str]) -> str:
+def join(style: Style, items: Iterable[str], limit: int = 0) -> str:
+    """Items joined with the language's list separator; beyond ``limit`` (if given), "and N more"."""
+    items = list(items)
+    if limit and len(items) > limit:
+        items = items[:limit] + [style.word("more_items", n=len(items) - limit)]
     return style.word("list_sep").join(items)
 
 

@@ -19,24 +19,20 @@ import math
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
-import numpy as np
 from matplotlib.collections import LineCollection, PolyCollection
-from matplotlib.legend_handler import HandlerBase
-from matplotlib.lines import Line2D
-from matplotlib.patches import Patch, Rectangle
 from matplotlib.transforms import blended_transform_factory
 
 from ..errors import Location
 from ..model import Plan
 from ..schedule import Schedule
-from . import theme, timeaxis
+from . import legend, theme, timeaxis
 from .chart import Chart
 from .common import count_statuses, day, status_word, style_for, task_status
 from .labels import TextLayer
 from .theme import Style
 
 ROWS_PER_PAGE = 40
-ROW_CM = 0.36  # height of a row on paper
+ROW_CM = 0.33  # height of a row on paper (7 pt text in 9.4 pt rows)
 LABEL_CM = 7.2  # the label column left of the bars
 RIGHT_CM = 0.5
 ARROWS_MAX_TASKS = 60
@@ -142,21 +138,6 @@ def _paginate(groups: list[tuple[Row, list[Row]]], per_page: int) -> list[list[R
 
 
 # -- drawing ---------------------------------------------------------------------------------------------
-class _ProgressHandler(HandlerBase):
-    """Legend key for "done part": a bar solid on the left, light on the right."""
-
-    def create_artists(self, legend, orig_handle, xdescent, ydescent, width, height, fontsize, trans):
-        done = Rectangle((-xdescent, -ydescent), width * 0.55, height, facecolor=theme.BLUE, edgecolor="none",
-                         transform=trans)
-        rest = Rectangle((-xdescent, -ydescent), width, height, facecolor=theme.tint(theme.BLUE, 0.65),
-                         edgecolor=theme.BLUE, linewidth=0.5, transform=trans)
-        return [rest, done]
-
-
-class _ProgressKey:
-    pass
-
-
 def _rect(x0: float, x1: float, y: float, h: float) -> list[tuple[float, float]]:
     return [(x0, y - h / 2), (x1, y - h / 2), (x1, y + h / 2), (x0, y + h / 2)]
 
@@ -165,9 +146,11 @@ def _x(d: date) -> float:
     return float(d.toordinal())
 
 
-def _range(rows: list[Row], status_date: date | None) -> tuple[date, date]:
-    """Dates the page shows: its rows (a repeated "continued" header does not widen it), padded."""
-    own = [r for r in rows if not r.continued] or rows
+def _range(rows: list[Row], status_date: date | None, whole: bool) -> tuple[date, date]:
+    """Dates a chart shows, padded: all its rows when it is the whole plan or a summary; on a page of a
+    large plan its tasks only (deliverable bars and due dates outside them are cut at the edge, the
+    summary chart shows them whole), so that the page's bars are wide enough to read."""
+    own = rows if whole else [r for r in rows if r.kind in ("task", "milestone")] or rows
     starts = [r.start for r in own if r.start]
     lasts = [r.last for r in own if r.last]
     if not starts:
@@ -183,24 +166,20 @@ def _range(rows: list[Row], status_date: date | None) -> tuple[date, date]:
 
 
 def _figure(rows: list[Row], style: Style, plan: Plan, schedule: Schedule, *, arrows: bool,
-            summary: bool, calendar) -> "theme.Figure":
+            summary: bool, calendar, whole: bool = True) -> "theme.Figure":
     n = max(len(rows), 1)
-    first, end = _range(rows, schedule.status_date)
+    first, end = _range(rows, schedule.status_date, whole)
     span_days = (end - first).days
     unit = timeaxis.unit_for(span_days)
     top_cm = timeaxis.tier_height_pt(unit) / 72 * 2.54 + 0.25
-    legend_rows = 2
-    bottom_cm = 0.45 + legend_rows * 0.42 + 0.15
+    legend_cm = _legend_height(style)
+    bottom_cm = 0.5 + legend_cm + 0.1
     height = top_cm + n * ROW_CM + bottom_cm
     fig = theme.new_figure(WIDTH_CM, height)
     ax = theme.axes_cm(fig, LABEL_CM, RIGHT_CM, top_cm, bottom_cm)
     axes_cm = WIDTH_CM - LABEL_CM - RIGHT_CM
     ax.set_ylim(n - 0.5, -0.5)
-    ax.set_yticks([])
-    for side in ("left", "right", "bottom"):
-        ax.spines[side].set_visible(False)
-    ax.spines["top"].set_color(theme.LIGHT)
-    ax.spines["top"].set_linewidth(0.6)
+    ax.set_axis_off()  # the time axis draws its own scale line, ticks and grid
     timeaxis.apply(ax, first, end, style, axes_cm, top=True)
     xmin, xmax = _x(first), _x(end)
     pt_per_day = axes_cm / 2.54 * 72 / max(span_days, 1)
@@ -333,7 +312,7 @@ def _figure(rows: list[Row], style: Style, plan: Plan, schedule: Schedule, *, ar
     layer_axes.draw_on(fig, blended_transform_factory(ax.transData, ax.transAxes))
 
     _row_labels(fig, ax, rows, style)
-    _legend(fig, style, used, bottom_cm, height)
+    legend.draw(fig, _entries(style, used), style, 0.25, legend_cm + 0.1, WIDTH_CM - 0.5)
     return fig
 
 
@@ -366,49 +345,43 @@ def _row_labels(fig, ax, rows: list[Row], style: Style) -> None:
     layer.draw_on(fig, blended_transform_factory(fig.transFigure, ax.transData))
 
 
-def _legend(fig, style: Style, used: set[str], bottom_cm: float, height_cm: float) -> None:
-    w = lambda key: style.word(f"gantt.legend.{key}")  # noqa: E731
-    handles = []
-    for status in ("Not started", "In progress", "Done", "Blocked", "At risk"):
-        if "status:" + status in used:  # drawn as a bar of that status with nothing done (Done: all done)
+LEGEND_ORDER = ("status:Not started", "status:In progress", "status:Done", "status:Blocked", "status:At risk",
+                "progress", "critical", "milestone", "buffer", "summary", "due", "late", "dependency", "nonworking",
+                "status_date")
+
+
+def _entries(style: Style, used) -> list:
+    """Legend entries for the features a page uses, in a fixed order."""
+    out = []
+    for name in LEGEND_ORDER:
+        if name not in used:
+            continue
+        if name.startswith("status:"):  # a bar of that status with nothing done (Done: all done)
+            status = name[7:]
             colour = theme.STATUS[status]
-            handles.append(Patch(facecolor=colour if status == "Done" else theme.tint(colour, 0.65),
-                                 edgecolor=colour, linewidth=0.5, label=status_word(style, status)))
-    handler_map = {}
-    if "progress" in used:
-        key = _ProgressKey()
-        handles.append((key, w("progress")))
-        handler_map[_ProgressKey] = _ProgressHandler()
-    if "critical" in used:
-        handles.append(Patch(facecolor="white", edgecolor=theme.CRITICAL, linewidth=1.3, label=w("critical")))
-    if "milestone" in used:
-        handles.append(Line2D([], [], marker="D", markersize=5, color=theme.INK, linestyle="none", label=w("milestone")))
-    if "buffer" in used:
-        handles.append(Patch(facecolor="white", edgecolor=theme.BUFFER, hatch="/////", linewidth=0.5, label=w("buffer")))
-    if "summary" in used:
-        handles.append(Patch(facecolor=theme.SUMMARY, edgecolor="none", label=w("summary")))
-    if "due" in used:
-        handles.append(Line2D([], [], marker="|", markersize=8, markeredgewidth=1.3, color=theme.INK,
-                              linestyle="none", label=w("due")))
-    if "late" in used:
-        handles.append(Patch(facecolor=theme.LATE, edgecolor="none", label=w("late")))
-    if "dependency" in used:
-        handles.append(Line2D([0, 1], [0, 0], color=ARROW, linewidth=0.7, marker=">", markevery=[1], markersize=3,
-                              label=w("dependency")))
-    if "nonworking" in used:
-        handles.append(Patch(facecolor=NONWORKING, edgecolor="none", label=w("nonworking")))
-    if "status_date" in used:
-        handles.append(Line2D([], [], color=theme.STATUS_LINE, linewidth=0.9, linestyle=(0, (4, 2)),
-                              label=w("status_date")))
-    if not handles:
-        return
-    artists = [h[0] if isinstance(h, tuple) else h for h in handles]
-    labels = [h[1] if isinstance(h, tuple) else h.get_label() for h in handles]
-    ncol = len(artists) if len(artists) <= 7 else math.ceil(len(artists) / 2)
-    fig.legend(artists, labels, handler_map=handler_map, loc="lower left", ncols=ncol,
-               bbox_to_anchor=(0.25 / WIDTH_CM, 0.1 / height_cm), prop=style.font(theme.SMALL), frameon=False,
-               handlelength=1.8, handleheight=0.8, columnspacing=1.5, handletextpad=0.5, borderaxespad=0,
-               borderpad=0)
+            out.append((legend.patch(colour if status == "Done" else theme.tint(colour, 0.65), colour),
+                        status_word(style, status)))
+            continue
+        key = {
+            "progress": legend.progress(theme.BLUE),
+            "critical": legend.patch("white", theme.CRITICAL, 1.3),
+            "milestone": legend.marker("D", theme.INK, size=5),
+            "buffer": legend.patch("white", theme.BUFFER, 0.5, "/////"),
+            "summary": legend.patch(theme.SUMMARY),
+            "due": legend.marker("|", theme.INK, width=1.3, size=8),
+            "late": legend.patch(theme.LATE),
+            "dependency": legend.line(ARROW, 0.7, marker=">", size=3),
+            "nonworking": legend.patch(NONWORKING),
+            "status_date": legend.line(theme.STATUS_LINE, 0.9, (0, (4, 2))),
+        }[name]
+        out.append((key, style.word(f"gantt.legend.{name}")))
+    return out
+
+
+def _legend_height(style: Style) -> float:
+    """Room for the legend of a page with every feature, so that all pages have the same layout."""
+    return style.memo("gantt-legend-height",
+                      lambda: legend.height_cm(_entries(style, set(LEGEND_ORDER)), style, WIDTH_CM - 0.5))
 
 
 def _arrows(ax, plan: Plan, rows: list[Row], positions: dict, pt_per_day: float) -> bool:
@@ -506,7 +479,7 @@ def gantt_charts(plan: Plan, schedule: Schedule, language: str | None = None) ->
         charts.append(Chart(name, fig, caption, alt, WIDTH_CM, True))
     pages = _paginate(groups, ROWS_PER_PAGE)
     for k, page in enumerate(pages, 1):
-        fig = _figure(page, style, plan, schedule, arrows=arrows, summary=False, calendar=calendar)
+        fig = _figure(page, style, plan, schedule, arrows=arrows, summary=False, calendar=calendar, whole=False)
         page_tasks = [r for r in page if r.kind in ("task", "milestone")]
         first = min((r.start for r in page_tasks if r.start), default=schedule.start)
         last = max((r.finish for r in page_tasks if r.finish), default=schedule.finish)

@@ -11,12 +11,11 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from matplotlib.collections import LineCollection
-from matplotlib.lines import Line2D
 from matplotlib.transforms import blended_transform_factory
 
 from ..model import Plan
 from ..schedule import Schedule
-from . import theme, timeaxis
+from . import legend, theme, timeaxis
 from .chart import Chart
 from .common import canonical, day, join, style_for
 from .labels import TextLayer
@@ -81,6 +80,10 @@ def _choose(items: list[Item], status_date: date) -> list[Item]:
     return rank[:MAX_ROWS]
 
 
+def _legend_words(style) -> list[str]:
+    return [style.word(f"milestones.{k}") for k in ("milestone", "deliverable", "done", "on_track", "late", "forecast")]
+
+
 def milestone_chart(plan: Plan, schedule: Schedule, language: str | None = None) -> Chart | None:
     """A timeline of milestones and deliverable due dates; None when the plan has neither."""
     style = style_for(plan, language)
@@ -94,17 +97,15 @@ def milestone_chart(plan: Plan, schedule: Schedule, language: str | None = None)
     pad = max(2, (last - first).days // 30)
     first, end = first - timedelta(days=pad), last + timedelta(days=pad + 1)
     unit = timeaxis.unit_for((end - first).days)
-    bottom_cm = timeaxis.tier_height_pt(unit) / 72 * 2.54 + 1.05
+    legend_cm = legend.height_cm([(None, w) for w in _legend_words(style)], style, WIDTH_CM - 0.4)
+    bottom_cm = timeaxis.tier_height_pt(unit) / 72 * 2.54 + 0.3 + legend_cm
     top_cm = 0.55
     height = top_cm + n * ROW_CM + bottom_cm
     fig = theme.new_figure(WIDTH_CM, height)
     ax = theme.axes_cm(fig, LABEL_CM, RIGHT_CM, top_cm, bottom_cm)
     axes_cm = WIDTH_CM - LABEL_CM - RIGHT_CM
     ax.set_ylim(n - 0.5, -0.5)
-    ax.set_yticks([])
-    for side in ("left", "right", "top"):
-        ax.spines[side].set_visible(False)
-    ax.spines["bottom"].set_color(theme.LIGHT)
+    ax.set_axis_off()  # the time axis draws its own scale line, ticks and grid
     timeaxis.apply(ax, first, end, style, axes_cm, top=False)
     pt_per_day = axes_cm / 2.54 * 72 / (end - first).days
 
@@ -166,21 +167,17 @@ def milestone_chart(plan: Plan, schedule: Schedule, language: str | None = None)
     w = lambda key: style.word(f"milestones.{key}")  # noqa: E731
     kinds = {i.kind for i in shown}
     states = {i.state for i in shown}
-    handles = [Line2D([], [], marker=m, markersize=5, linestyle="none", color=theme.INK, markerfacecolor="white",
-                      label=w(kind)) for kind, m in (("milestone", "D"), ("deliverable", "s")) if kind in kinds]
+    entries = [(legend.marker(m, "white", theme.INK, 1.2), w(kind))
+               for kind, m in (("milestone", "D"), ("deliverable", "s")) if kind in kinds]
     if "done" in states:
-        handles.append(Line2D([], [], marker="o", markersize=5, linestyle="none", color=theme.GREEN, label=w("done")))
+        entries.append((legend.marker("o", theme.GREEN), w("done")))
     if "on_track" in states:
-        handles.append(Line2D([], [], marker="o", markersize=5, linestyle="none", color=theme.BLUE,
-                              markerfacecolor="white", markeredgewidth=1.3, label=w("on_track")))
+        entries.append((legend.marker("o", "white", theme.BLUE, 1.3), w("on_track")))
     if "late" in states:
-        handles.append(Line2D([], [], marker="o", markersize=5, linestyle="none", color=theme.VERMILLION,
-                              label=w("late")))
+        entries.append((legend.marker("o", theme.VERMILLION), w("late")))
     if links:
-        handles.append(Line2D([0, 1], [0, 0], color=theme.VERMILLION, linewidth=1.2, label=w("forecast")))
-    fig.legend(handles=handles, loc="lower left", ncols=3, bbox_to_anchor=(0.2 / WIDTH_CM, 0.08 / height),
-               prop=style.font(theme.SMALL), frameon=False, handlelength=1.6, columnspacing=1.5,
-               handletextpad=0.5, borderaxespad=0, borderpad=0)
+        entries.append((legend.line(theme.VERMILLION, 1.2), w("forecast")))
+    legend.draw(fig, entries, style, 0.2, legend_cm + 0.1, WIDTH_CM - 0.4)
 
     counts = {s: sum(1 for i in every if i.state == s) for s in STATE_COLOUR}
     alt = style.word("milestones.alt", milestones=sum(1 for i in every if i.kind == "milestone"),
@@ -191,7 +188,7 @@ def milestone_chart(plan: Plan, schedule: Schedule, language: str | None = None)
     late_items = [f"{i.id} ({day(style, i.forecast or i.date)})" for i in sorted(every, key=lambda i: i.date)
                   if i.state == "late"]
     if late_items:
-        alt += " " + style.word("milestones.alt_late", items=join(style, late_items[:20]))
+        alt += " " + style.word("milestones.alt_late", items=join(style, late_items, 20))
     caption = (style.word("milestones.caption") if len(shown) == len(every)
                else style.word("milestones.caption_some", shown=len(shown), total=len(every)))
     return Chart("milestones", fig, caption, alt, WIDTH_CM, False)

@@ -13,11 +13,10 @@ import re
 from dataclasses import dataclass
 
 from matplotlib.collections import LineCollection
-from matplotlib.lines import Line2D
 from matplotlib.transforms import blended_transform_factory
 
 from ..model import Plan
-from . import theme
+from . import legend, theme
 from .chart import Chart
 from .common import join, style_for
 from .labels import TextLayer
@@ -127,10 +126,7 @@ def objectives_chart(plan: Plan, language: str | None = None) -> Chart | None:
     ax = theme.axes_cm(fig, LABEL_CM, RIGHT_CM, top_cm, bottom_cm)
     ax.set_xlim(-0.02, 1.02)
     ax.set_ylim(n - 0.5, -0.5)
-    ax.set_xticks([])
-    ax.set_yticks([])
-    for spine in ax.spines.values():
-        spine.set_visible(False)
+    ax.set_axis_off()
 
     tracks, arrows, base_pts, target_pts = [], [], [], []
     track_pt = (WIDTH_CM - LABEL_CM - RIGHT_CM) / 2.54 * 72 / 1.04
@@ -201,13 +197,9 @@ def objectives_chart(plan: Plan, language: str | None = None) -> Chart | None:
             labels.add(labels.fit(row.metric, room, theme.SMALL, location=row.location), x / WIDTH_CM, y + 0.3,
                        theme.SMALL, colour=theme.GREY, location=row.location)
     labels.draw_on(fig, blended_transform_factory(fig.transFigure, ax.transData))
-    handles = [Line2D([], [], marker="o", linestyle="none", markersize=5, markerfacecolor="white",
-                      markeredgecolor=theme.GREY, markeredgewidth=1.3, label=style.word("objectives.baseline")),
-               Line2D([], [], marker="o", linestyle="none", markersize=5, color=theme.BLUE,
-                      label=style.word("objectives.target"))]
-    fig.legend(handles=handles, loc="lower left", ncols=2, bbox_to_anchor=(LABEL_CM / WIDTH_CM, 0.08 / height),
-               prop=style.font(theme.SMALL), frameon=False, handlelength=1.2, columnspacing=1.6,
-               handletextpad=0.4, borderaxespad=0, borderpad=0)
+    entries = [(legend.marker("o", "white", theme.GREY, 1.3), style.word("objectives.baseline")),
+               (legend.marker("o", theme.BLUE), style.word("objectives.target"))]
+    legend.draw(fig, entries, style, LABEL_CM, 0.55, WIDTH_CM - LABEL_CM - RIGHT_CM)
 
     items = []
     for row in rows:
@@ -216,7 +208,7 @@ def objectives_chart(plan: Plan, language: str | None = None) -> Chart | None:
                                     target=row.target.text))
         else:
             items.append(style.word("objectives.alt_item_target", id=row.id, target=row.target.text))
-    alt = style.word("objectives.alt", count=n, items=join(style, items))
+    alt = style.word("objectives.alt", count=n, items=join(style, items, 30))
     if skipped:
         alt += " " + style.word("objectives.alt_skipped", count=skipped)
     return Chart("objectives", fig, style.word("objectives.caption"), alt, WIDTH_CM, False)

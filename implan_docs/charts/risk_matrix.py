@@ -7,11 +7,10 @@ many); risks without a likelihood or impact cannot be placed and are left out to
 from __future__ import annotations
 
 from matplotlib.collections import PolyCollection
-from matplotlib.patches import Patch
 from matplotlib.transforms import blended_transform_factory
 
 from ..model import Plan, rating_for
-from . import theme
+from . import legend, theme
 from .chart import Chart
 from .common import canonical, join, style_for
 from .labels import TextLayer
@@ -77,10 +76,7 @@ def risk_matrix(plan: Plan, language: str | None = None) -> Chart | None:
     ax = theme.axes_cm(fig, LEFT_CM, RIGHT_CM, TOP_CM, BOTTOM_CM)
     ax.set_xlim(0.5, 5.5)
     ax.set_ylim(0.5, 5.5)
-    ax.set_xticks([])
-    ax.set_yticks([])
-    for spine in ax.spines.values():
-        spine.set_visible(False)
+    ax.set_axis_off()
     cells, colours = [], []
     for likelihood in range(1, 6):
         for impact in range(1, 6):
@@ -130,18 +126,16 @@ def risk_matrix(plan: Plan, language: str | None = None) -> Chart | None:
              colour=theme.INK)
     side.draw_on(fig, blended_transform_factory(fig.transFigure, ax.transData))
 
-    handles = [Patch(facecolor=theme.RATING[name], edgecolor=theme.RATING_EDGE[name], linewidth=0.6,
-                     label=w("band", rating=w(name.lower()), low=lo, high=hi)) for name, lo, hi in BANDS]
-    fig.legend(handles=handles, loc="lower center", ncols=3, bbox_to_anchor=(0.5, 0.08 / height),
-               prop=style.font(theme.SMALL), frameon=False, handlelength=1.6, columnspacing=2.0,
-               handletextpad=0.5, borderaxespad=0, borderpad=0)
+    entries = [(legend.patch(theme.RATING[name], theme.RATING_EDGE[name], 0.6),
+                w("band", rating=w(name.lower()), low=lo, high=hi)) for name, lo, hi in BANDS]
+    legend.draw(fig, entries, style, LEFT_CM, 0.55, WIDTH_CM - LEFT_CM - RIGHT_CM)
 
     listed = {name: [] for name, _, _ in BANDS}
     for r in sorted(risks, key=lambda r: (-(r.score or 0), _natural(r.id))):
         listed[rating_for(r.score)].append(f"{r.id} ({r.likelihood}x{r.impact})")
     none = w("alt_none")
-    alt = w("alt", count=len(risks), high=join(style, listed["High"]) or none,
-            medium=join(style, listed["Medium"]) or none, low=join(style, listed["Low"]) or none)
+    alt = w("alt", count=len(risks), high=join(style, listed["High"], 25) or none,
+            medium=join(style, listed["Medium"], 25) or none, low=join(style, listed["Low"], 25) or none)
     caption = w("caption_closed", closed=closed) if closed else w("caption")
     return Chart("risk-matrix", fig, caption, alt, WIDTH_CM, False)
 

@@ -75,19 +75,22 @@ class Style:
 
     t: Messages
     families: tuple[str, ...]
-    _fonts: dict = field(default_factory=dict, compare=False, repr=False)
+    _cache: dict = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def language(self) -> str:
         return self.t.language
 
     def font(self, size: float = SMALL, bold: bool = False) -> FontProperties:
-        key = (size, bold)
-        prop = self._fonts.get(key)
-        if prop is None:
-            prop = FontProperties(family=list(self.families), size=size, weight="bold" if bold else "normal")
-            self._fonts[key] = prop
+        prop = self.memo(("font", size, bold), lambda: FontProperties(
+            family=list(self.families), size=size, weight="bold" if bold else "normal"))
         return prop.copy()
+
+    def memo(self, key, make):
+        """A value computed once per style (i.e. per plan and language), e.g. a legend's height."""
+        if key not in self._cache:
+            self._cache[key] = make()
+        return self._cache[key]
 
     def word(self, key: str, **values) -> str:
         """A chart word from ``charts.yaml``: ``style.word("gantt.legend.critical")``."""
@@ -121,11 +124,3 @@ def style_axes(ax: Axes, style: Style, grid: str = "") -> None:
     if grid:
         ax.grid(True, axis=grid, color=GRID, linewidth=0.6)
         ax.set_axisbelow(True)
-
-
-def legend(ax_or_fig, handles, style: Style, **kwargs):
-    """A legend in the house style: small text, no frame."""
-    options = dict(prop=style.font(SMALL), frameon=False, handlelength=1.6, handleheight=0.9,
-                   borderaxespad=0.2, columnspacing=1.4, handletextpad=0.5)
-    options.update(kwargs)
-    return ax_or_fig.legend(handles=handles, **options)

@@ -13,12 +13,11 @@ from collections import defaultdict
 from datetime import date, timedelta
 
 from matplotlib.collections import PolyCollection
-from matplotlib.patches import Patch
 from matplotlib.transforms import blended_transform_factory
 
 from ..model import Plan
 from ..schedule import Schedule
-from . import theme, timeaxis
+from . import legend, theme, timeaxis
 from .chart import Chart
 from .common import day, join, style_for
 from .labels import TextLayer
@@ -89,6 +88,7 @@ def _number(value: float) -> str:
 def workload_chart(plan: Plan, schedule: Schedule, language: str | None = None) -> Chart | None:
     """Heat map of allocated vs available days per person; None when no task has an owner with dates."""
     style = style_for(plan, language)
+    w = lambda key, **v: style.word(f"workload.{key}", **v)  # noqa: E731
     calendar = getattr(schedule, "calendar", None)
     if calendar is None:
         from .gantt import _calendar
@@ -122,16 +122,16 @@ def workload_chart(plan: Plan, schedule: Schedule, language: str | None = None) 
     axes_cm = width - LABEL_CM - 0.3
     unit = timeaxis.unit_for((end - first).days)
     top_cm = timeaxis.tier_height_pt(unit) / 72 * 2.54 + 0.2
-    bottom_cm = 1.3
+    entries = [(legend.patch(colour), w(f"legend.{key}")) for _, key, colour in BINS]
+    title = w("legend.title") + " \u2014 " + w("cell_note")
+    legend_cm = legend.height_cm(entries, style, width - 0.4, title)
+    bottom_cm = legend_cm + 0.3
     height = top_cm + n * ROW_CM + bottom_cm
     fig = theme.new_figure(width, height)
     ax = theme.axes_cm(fig, LABEL_CM, 0.3, top_cm, bottom_cm)
     ax.set_ylim(n - 0.5, -0.5)
-    ax.set_yticks([])
-    for spine in ax.spines.values():
-        spine.set_visible(False)
+    ax.set_axis_off()
     timeaxis.apply(ax, first, end, style, axes_cm, top=True)
-    ax.grid(False)
 
     cells, colours, used = [], [], set()
     numbers = TextLayer(style.families)
@@ -166,17 +166,12 @@ def workload_chart(plan: Plan, schedule: Schedule, language: str | None = None) 
             labels.add(note, (LABEL_CM - 0.25) / width, y, theme.SMALL, ha="right", colour=theme.GREY)
     labels.draw_on(fig, blended_transform_factory(fig.transFigure, ax.transData))
 
-    w = lambda key, **v: style.word(f"workload.{key}", **v)  # noqa: E731
-    handles = [Patch(facecolor=colour, edgecolor="none", label=w(f"legend.{key}")) for _, key, colour in BINS]
-    fig.legend(handles=handles, loc="lower left", ncols=4, bbox_to_anchor=(0.2 / width, 0.1 / height),
-               prop=style.font(theme.SMALL), frameon=False, handlelength=1.4, columnspacing=1.4, handletextpad=0.5,
-               borderaxespad=0, borderpad=0, title=w("legend.title") + " \u2014 " + w("cell_note"),
-               title_fontproperties=style.font(theme.SMALL), alignment="left")
+    legend.draw(fig, entries, style, 0.2, legend_cm + 0.1, width - 0.4, title=title)
 
     period_word = w(by)
     if over:
         alt = w("alt", people=len(order), period=period_word, start=day(style, schedule.start),
-                finish=day(style, schedule.finish), over=len(over), names=join(style, over[:20]))
+                finish=day(style, schedule.finish), over=len(over), names=join(style, over, 20))
     else:
         alt = w("alt_none_over", people=len(order), period=period_word, start=day(style, schedule.start),
                 finish=day(style, schedule.finish))
