@@ -391,3 +391,34 @@ def test_cli_usage(tmp_path, capsys):
     printed = capsys.readouterr().out
     assert "r.docx: 2 comments, 0 replies, 0 suggestions" in printed
     assert "added 2 row(s)" in printed and f"wrote {out}" in printed
+
+
+def test_review_table_grows_and_missing_columns_are_added(tmp_path):
+    """An Excel table on the Review sheet grows to take the new rows; a Review sheet lacking contract
+    columns gets them after its last header; hand-written rows stay as they were."""
+    from openpyxl.worksheet.table import Table
+
+    src = tmp_path / "table.xlsx"
+    wb = openpyxl.load_workbook(EXAMPLE)
+    del wb["Review"]
+    ws = wb.create_sheet("Review")
+    ws.append(["ID", "Comment", "Status", "Owner note"])
+    ws.append(["M1", "Typed in by hand", "Answered", "keep"])
+    ws.add_table(Table(displayName="ReviewLog", ref="A1:D2"))
+    wb.save(src)
+    out = tmp_path / "out.xlsx"
+    collect_into(src, [python_docx_copy(tmp_path / "r.docx")], out)
+    wb = openpyxl.load_workbook(out)
+    ws = wb["Review"]
+    assert [c.value for c in ws[1]] == ["ID", "Comment", "Status", "Owner note", "Section", "Anchor", "Reviewer",
+                                        "Date", "Response"]
+    assert [c.value for c in ws[2]][:4] == ["M1", "Typed in by hand", "Answered", "keep"]
+    assert ws.tables["ReviewLog"].ref == "A1:D4"
+    rows = review_rows(out)
+    assert [r["ID"] for r in rows][0] == "M1" and len(rows) == 3
+    assert rows[1]["Comment"] == "Which depots exactly?" and rows[1]["Section"] == "Scope"
+    a, b = cells(src), cells(out)
+    for sheet in a:
+        if sheet != "Review":
+            assert a[sheet] == b[sheet]
+    assert {k: v for k, v in b["Review"].items() if k in a["Review"]} == a["Review"]
