@@ -422,3 +422,16 @@ def test_review_table_grows_and_missing_columns_are_added(tmp_path):
         if sheet != "Review":
             assert a[sheet] == b[sheet]
     assert {k: v for k, v in b["Review"].items() if k in a["Review"]} == a["Review"]
+
+
+def test_dates_go_into_date_formatted_cells_as_dates(tmp_path):
+    """The `new` workbook prepares Review rows with a date format: dates land there as real dates."""
+    from implan_docs.new_workbook import write_new_workbook
+
+    blank = write_new_workbook(tmp_path / "blank.xlsx")
+    out = tmp_path / "out.xlsx"
+    collect_into(blank, [python_docx_copy(tmp_path / "r.docx")], out)
+    ws = openpyxl.load_workbook(out)["Review"]
+    assert ws["F2"].value == datetime(2026, 12, 1) and ws["F2"].is_date
+    assert ws["A2"].value.startswith("RV-") and ws["G2"].value == "Open"
+    assert cells(out)["Project"] == cells(blank)["Project"]
