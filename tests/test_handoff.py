@@ -223,3 +223,31 @@ def test_plan_with_errors_builds_no_package(tmp_path, capsys):
     assert main(["handoff", str(broken), "-o", str(tmp_path / "out"), "--no-pdf"]) == 1
     assert "error" in capsys.readouterr().err
     assert not list(tmp_path.glob("out/*.zip"))
+
+
+def test_reviewer_guide_in_traditional_chinese(tmp_path):
+    """A zh-TW plan gets its guide in Traditional Chinese, with the East Asian font and language set."""
+    import openpyxl
+
+    from implan_docs.build import TEMPLATE
+    from implan_docs.handoff import reviewer_guide
+
+    plan = tmp_path / "zh.xlsx"
+    wb = openpyxl.load_workbook(EXAMPLE)
+    for row in wb["Project"].iter_rows(min_row=2):
+        if str(row[0].value).rstrip("*") == "Language":
+            row[1].value = "zh-TW"
+    wb["Tasks"]["D3"] = "Nobody Known"  # an owner not in People: a finding the guide lists
+    wb.save(plan)
+    checked = check_plan(plan)
+    names = {"docx": "a-review.docx", "pdf": "a.pdf", "xlsx": "a-filled.xlsx"}
+    data = reviewer_guide(checked, TEMPLATE, [Reviewer("王小明", "ming@example.tw")], DUE, names)
+    assert data == reviewer_guide(checked, TEMPLATE, [Reviewer("王小明", "ming@example.tw")], DUE, names)
+    guide = docx.Document(io.BytesIO(data))
+    text = "\n".join(p.text for p in guide.paragraphs)
+    for expected in ("審閱指引", "請於 2026年12月4日 前提供意見。", "王小明 <ming@example.tw>", "審閱重點", "如何提供意見",
+                     "團隊已知的待釐清問題", "Tasks!D3", "Nobody Known"):
+        assert expected in text, expected
+    fonts = guide.styles.element.find(f"{qn('w:docDefaults')}/{qn('w:rPrDefault')}/{qn('w:rPr')}/{qn('w:rFonts')}")
+    assert fonts.get(qn("w:eastAsia")) or fonts.get(qn("w:eastAsiaTheme"))
+    assert guide.core_properties.language == "zh-TW"
