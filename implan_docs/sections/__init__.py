@@ -8,13 +8,13 @@ Notebooks in ``notebooks/`` call these in a few lines::
 """
 from __future__ import annotations
 
-from . import (appendix, deliverables, objectives, overview, resources, risks, roles, schedule, scope,  # noqa: F401
-               summary)
+from . import (appendix, changes, deliverables, objectives, overview, resources, risks, roles, schedule,  # noqa: F401
+               scope, summary)
 from .context import Context, load
 from .preview import preview
 
 ORDER = ("summary", "overview", "objectives", "scope", "deliverables", "schedule", "risks", "roles", "resources",
-         "appendix")
+         "changes", "appendix")
 
-__all__ = ["Context", "load", "preview", "ORDER", "appendix", "deliverables", "objectives", "overview", "resources",
+__all__ = ["Context", "load", "preview", "ORDER", "appendix", "changes", "deliverables", "objectives", "overview", "resources",
            "risks", "roles", "schedule", "scope", "summary"]

@@ -31,7 +31,8 @@ def build(ctx: Context) -> b.Fragment:
             is_open = r.status in ("", "Open")
             fill = FILL["warn"] if is_open else ""
             rows.append((b.Cell(r.id, fill), b.Cell(r.section or "–", fill), b.Cell(r.reviewer or "–", fill),
-                         b.Cell(_comment(r), fill), status_cell(t, r.status or "Open"),
+                         b.Cell(_comment(r), fill),
+                         b.Cell(t.word("status", r.status or "Open"), fill) if is_open else status_cell(t, r.status),
                          b.Cell(r.response or "–", fill)))
         out.append(b.table((t("table.id"), t("table.section"), t("table.reviewer"), t("table.comment"),
                             t("table.status"), t("table.response")), rows, caption=t("caption.review_log"),
