@@ -212,3 +212,15 @@ def test_unknown_section_is_a_usage_problem(tmp_path):
 
 def test_shutil_available():
     assert shutil.which("soffice") and shutil.which("pdftotext"), "scripts/setup installs LibreOffice and poppler"
+
+
+def test_since_adds_changes_section(tmp_path):
+    old = write_plan(tmp_path / "v1.xlsx", project={"Version": "0.9"})
+    rows = minimal_rows()
+    rows["Tasks"][0]["Duration"] = 8
+    new = write_plan(tmp_path / "v2.xlsx", rows=rows)
+    result = build_plan(new, tmp_path / "out", sections=["changes", "appendix"], since=old)
+    doc = Document(str(result.docx))
+    headings = [p.text for p in doc.paragraphs if p.style.name == "Heading 1"]
+    assert headings[0].startswith("Changes since version 0.9") and headings[-1] == "Appendix"
+    assert any("T1" in cell.text for table in doc.tables for row in table.rows for cell in row.cells)
