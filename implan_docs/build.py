@@ -8,7 +8,6 @@ from __future__ import annotations
 import os
 import re
 import shutil
-import sys
 import time
 from dataclasses import dataclass, field
 from datetime import date
@@ -206,12 +205,6 @@ def _publish_notebooks_only(staging: Path, output: Path, outcomes: list[Outcome]
             from .fileio import atomic_copy
 
             atomic_copy(o.executed, folder / o.executed.name)
-
-
-def print_validation_errors(exc: ValidationFailed, stream=sys.stderr) -> None:
-    for f in exc.findings:
-        if f.is_error:
-            print(str(f), file=stream)
 
 
 __all__ = ["build_plan", "BuildResult", "TEMPLATE", "output_stem"]

@@ -216,10 +216,11 @@ def cmd_build(args) -> int:
         raise UsageError("--jobs must be 1 or more")
     sections = [s.strip() for s in args.sections.split(",") if s.strip()] if args.sections else None
     portfolio = len(args.workbooks) > 1
+    names = _portfolio_names(args.workbooks)
     failures = 0
     results = []
-    for workbook in args.workbooks:
-        out = args.output / _portfolio_name(workbook) if portfolio else args.output
+    for workbook, name in zip(args.workbooks, names):
+        out = args.output / name if portfolio else args.output
         with BuildProgress(workbook.name) as progress:
             try:
                 result = _build_one(args, workbook, out, sections, progress)
@@ -240,8 +241,16 @@ def cmd_build(args) -> int:
     return 1 if failures else 0
 
 
-def _portfolio_name(workbook: Path) -> str:
-    return workbook.stem
+def _portfolio_names(workbooks: list[Path]) -> list[str]:
+    """``OUT/<name>/`` per plan: the file's stem, made unique (a/plan.xlsx, b/plan.xlsx -> plan, plan-2)."""
+    names: list[str] = []
+    for workbook in workbooks:
+        name, n = workbook.stem, 1
+        while name in names:
+            n += 1
+            name = f"{workbook.stem}-{n}"
+        names.append(name)
+    return names
 
 
 def _build_one(args, workbook: Path, out: Path, sections, progress):

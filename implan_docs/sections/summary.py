@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from .. import blocks as b
-from .common import FILL, heading, rating_cell, status_cell
+from .common import FILL, heading, rating_cell, status_cell, text_or_dash
 from .context import Context
 
 NAME = "summary"
@@ -31,7 +31,7 @@ def build(ctx: Context) -> b.Fragment:
 
     if plan.objectives:
         out.append(heading(t, "summary.objectives", 2))
-        out.append(b.Bullets(tuple(f"{o.id}: {o.objective} ({o.metric}: {_v(o.baseline)} → {_v(o.target)})"
+        out.append(b.Bullets(tuple(f"{o.id}: {o.objective} ({o.metric}: {text_or_dash(o.baseline)} → {text_or_dash(o.target)})"
                                    for o in plan.objectives)))
 
     milestones = [task for task in plan.tasks if task.milestone]
@@ -81,11 +81,3 @@ def _budget_line(ctx: Context) -> str:
     if p.budget is None:
         return t("summary.planned_cost", planned=t.money(planned, p.currency))
     return t("summary.budget", budget=t.money(p.budget, p.currency), planned=t.money(planned, p.currency))
-
-
-def _v(value) -> str:
-    if value is None or value == "":
-        return "–"
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)
