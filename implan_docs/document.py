@@ -8,7 +8,6 @@ Raw XML lives in :mod:`implan_docs.docx_xml`; the style contract in :mod:`implan
 """
 from __future__ import annotations
 
-import io
 import re
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -17,7 +16,11 @@ from typing import Mapping, Sequence
 
 from docx.image.exceptions import UnrecognizedImageError
 from docx.image.image import Image
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
+from docx.opc.packuri import PackURI
 from docx.oxml.ns import qn
+from docx.oxml.shape import CT_Inline
+from docx.parts.image import ImagePart
 from docx.shared import Emu
 from docx.text.paragraph import Paragraph as DocxParagraph
 
@@ -79,9 +82,7 @@ def assemble(
     asm.write_indexes()
     _set_language(document, language)
     _set_core(document, fields, language, Messages(language), timestamp)
-    buf = io.BytesIO()
-    document.save(buf)
-    return atomic_write_bytes(out_path, X.normalize_zip(buf.getvalue()))
+    return atomic_write_bytes(out_path, X.package_bytes(document))
 
 
 class _Assembler:
@@ -109,6 +110,12 @@ class _Assembler:
         self.lead_in_open = False
         self.room_used = 0  # twips of the landscape page taken by a lead-in
         self.landscape_sects: list = []  # (sectPr, portrait text width) of each landscape section
+        # pictures: python-docx's add_picture searches the whole document for the next shape id and
+        # hashes every earlier image again for each new one (minutes for a large plan's 150 charts)
+        ids = [int(v) for v in self.body.xpath("//wp:docPr/@id") if str(v).isdigit()]
+        self.next_shape_id = max(ids, default=0) + 1
+        self.images: dict[str, str] = {}  # sha1 -> relationship id
+        self.media = {str(p.partname) for p in document.part.package.iter_parts()}
 
     # -- styles ---------------------------------------------------------------------------------
     def sid(self, name: str) -> str:
@@ -311,7 +318,6 @@ class _Assembler:
     def landscape_headers(self) -> None:
         """Give landscape sections their own copies of the headers and footers with the tab stops
         stretched to the wider text area (a right-aligned page number stays at the right margin)."""
-        from docx.opc.constants import RELATIONSHIP_TYPE as RT
         from docx.parts.hdrftr import FooterPart, HeaderPart
 
         made: dict[tuple[str, int], str] = {}
@@ -469,17 +475,33 @@ class _Assembler:
         self.flush()
         p_el = X.parse_one('<w:p><w:pPr><w:keepNext/><w:spacing w:before="120" w:after="60"/><w:jc w:val="center"/></w:pPr></w:p>')
         self.anchor.addprevious(p_el)
-        run = DocxParagraph(p_el, self.doc._body).add_run()
         try:
-            run.add_picture(str(path), width=Emu(width), height=Emu(int(width * aspect)))
+            rid = self._image_rid(image)
         except (UnrecognizedImageError, OSError, ValueError) as exc:
             raise DocumentError(f"section '{frag.section}': figure {block.path} cannot be read ({exc})", loc) from exc
+        inline = CT_Inline.new_pic_inline(self.next_shape_id, rid, path.name, Emu(width), Emu(int(width * aspect)))
+        self.next_shape_id += 1
+        run = DocxParagraph(p_el, self.doc._body).add_run()
+        run._r.add_drawing(inline)
         alt = X.sanitize(block.alt or block.caption)
         for tag in ("wp:docPr", "pic:cNvPr"):
             for el in p_el.iter(qn(tag)):
                 el.set("descr", alt)
                 el.set("title", X.sanitize(block.caption))
         self.buffer.append(self.caption_xml(SEQ_FIGURE, block.caption, keep_next=False))
+
+    def _image_rid(self, image: Image) -> str:
+        """Relationship id of the image part holding ``image`` (one part per distinct image)."""
+        sha = image.sha1
+        if sha not in self.images:
+            n = 1
+            while f"/word/media/image{n}.{image.ext}" in self.media:
+                n += 1
+            name = f"/word/media/image{n}.{image.ext}"
+            self.media.add(name)
+            part = ImagePart.from_image(image, PackURI(name))
+            self.images[sha] = self.doc.part.relate_to(part, RT.IMAGE)
+        return self.images[sha]
 
     # -- table of contents and lists ------------------------------------------------------------
     def write_indexes(self) -> None:

@@ -474,18 +474,49 @@ def set_setting(settings, xml: str, replace: bool = True):
     return el
 
 
-# -- zip --------------------------------------------------------------------------------------------
+# -- zip ---------------------------------------------------------------------------------------------
+_STORED = (".png", ".jpg", ".jpeg", ".gif")  # compressed already: deflating them again buys nothing
+
+
+def _zip_info(name: str) -> zipfile.ZipInfo:
+    info = zipfile.ZipInfo(name, date_time=FIXED_TIME)
+    info.compress_type = zipfile.ZIP_STORED if name.lower().endswith(_STORED) else zipfile.ZIP_DEFLATED
+    info.external_attr = 0o644 << 16
+    info.create_system = 3
+    return info
+
+
+def package_bytes(document) -> bytes:
+    """The document's package as deterministic zip bytes, written in one pass (python-docx's own
+    save stamps the current time on every entry and would have to be inflated and rewritten):
+    ``[Content_Types].xml`` first, then the rest by name, fixed times and permissions."""
+    from docx.opc.packuri import CONTENT_TYPES_URI, PACKAGE_URI
+    from docx.opc.pkgwriter import _ContentTypesItem
+
+    package = document.part.package
+    parts = list(package.iter_parts())
+    for part in parts:
+        part.before_marshal()
+    entries = {PACKAGE_URI.rels_uri.membername: package.rels.xml}
+    for part in parts:
+        entries[part.partname.membername] = part.blob
+        if len(part.rels):
+            entries[part.partname.rels_uri.membername] = part.rels.xml
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as dst:
+        dst.writestr(_zip_info(CONTENT_TYPES_URI.membername), _ContentTypesItem.from_parts(parts).blob,
+                     compresslevel=6)
+        for name in sorted(entries):
+            dst.writestr(_zip_info(name), entries[name], compresslevel=6)
+    return out.getvalue()
+
 def normalize_zip(data: bytes) -> bytes:
     """The same package with fixed entry times (1980-01-01), permissions, compression and order
     (``[Content_Types].xml`` first, then by name): equal parts give equal bytes."""
     src = zipfile.ZipFile(io.BytesIO(data))
     names = sorted(src.namelist(), key=lambda n: (n != "[Content_Types].xml", n))
     out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+    with zipfile.ZipFile(out, "w") as dst:
         for name in names:
-            info = zipfile.ZipInfo(name, date_time=FIXED_TIME)
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.external_attr = 0o644 << 16
-            info.create_system = 3
-            dst.writestr(info, src.read(name), compresslevel=6)
+            dst.writestr(_zip_info(name), src.read(name), compresslevel=6)
     return out.getvalue()

@@ -140,7 +140,7 @@ def styles_xml() -> str:
                + '<w:ind w:left="360" w:hanging="360"/><w:contextualSpacing/>', "",
                extra='<w:uiPriority w:val="99"/><w:unhideWhenUsed/>'),
         pstyle("Quote", "Quote", "<w:pBdr>" + border("left", ACCENT, 18, 8) + "</w:pBdr>"
-               + f'<w:shd w:val="clear" w:color="auto" w:fill="EEF2F8"/>' + spacing(120, 200)
+               + '<w:shd w:val="clear" w:color="auto" w:fill="EEF2F8"/>' + spacing(120, 200)
                + '<w:ind w:left="227" w:right="113"/>', rpr(color=DARK), nxt="Normal"),
         pstyle("Small", "Small Print", spacing(120, 60), rpr(8.5, color=GREY)),
         pstyle("Header", "header", "<w:pBdr>" + border("bottom", RULE, 4, 4) + "</w:pBdr>"
