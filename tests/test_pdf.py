@@ -112,6 +112,18 @@ def test_timeout_kills_libreoffice_and_says_so(tmp_path, monkeypatch):
     assert left == [], "soffice left running after the timeout"
 
 
+def test_default_timeout_grows_with_table_cells(tmp_path):
+    from implan_docs.blocks import Fragment, table
+    from implan_docs.pdf import BASE_TIMEOUT, SECONDS_PER_CELL, default_timeout
+
+    small = assemble(None, [], FIELDS, "en", tmp_path / "s.docx", tmp_path)
+    rows = [[str(i), "x", "y"] for i in range(2000)]
+    big = assemble(None, [Fragment("risks", "Risks", (table(["A", "B", "C"], rows),))], FIELDS, "en",
+                   tmp_path / "b.docx", tmp_path)
+    assert default_timeout(small) < BASE_TIMEOUT + 1
+    assert default_timeout(big) >= BASE_TIMEOUT + SECONDS_PER_CELL * 3 * 2001
+
+
 def test_missing_libreoffice_and_unreadable_document_are_one_line_errors(tmp_path, monkeypatch):
     bad = tmp_path / "bad.docx"
     bad.write_bytes(b"PK\x03\x04 not really a zip")
