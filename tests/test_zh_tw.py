@@ -181,6 +181,13 @@ def test_pdf_shows_chinese_headings_toc_and_footer(built, pdf_pages):
 
 
 @pytest.mark.slow
+def test_no_line_of_the_pdf_starts_with_closing_punctuation(pdf_pages):
+    lines = [line for page in pdf_pages for line in page.splitlines()]
+    orphans = [line for line in lines if line and line[0] in "，。、；：？！）」』％"]
+    assert len(lines) > 500 and not orphans, orphans[:5]
+
+
+@pytest.mark.slow
 def test_pdf_toc_page_numbers_match_the_pages_of_the_headings(pdf_pages):
     toc = next(p for p in pdf_pages if "目錄" in p.splitlines()[:4] or "\n目錄\n" in p)
     for number, heading in enumerate(HEADINGS, start=1):
