@@ -29,6 +29,7 @@ from . import legend, theme, timeaxis
 from .chart import Chart
 from .common import count_statuses, day, status_word, style_for, task_status
 from .labels import TextLayer
+from .panel import Panel
 from .theme import Style
 
 ROWS_PER_PAGE = 40
@@ -40,9 +41,7 @@ SHADE_MAX_DAYS = 90
 BAR = 0.58  # bar height in rows
 SUMMARY_BAR = 0.30
 WIDTH_CM = theme.LANDSCAPE_CM
-ROW_BAND = "#EEF2F7"  # background of deliverable rows
-NONWORKING = "#E6E6E6"
-ARROW = "#8A8A8A"
+ROW_BAND, NONWORKING, ARROW = theme.ROW_BAND, theme.NONWORKING, theme.ARROW
 
 
 @dataclass(frozen=True)
@@ -142,6 +141,33 @@ def _rect(x0: float, x1: float, y: float, h: float) -> list[tuple[float, float]]
     return [(x0, y - h / 2), (x1, y - h / 2), (x1, y + h / 2), (x0, y + h / 2)]
 
 
+def _hatch(rects, pt_per_day: float, pt_per_row: float, step_pt: float = 2.6) -> list:
+    """Diagonal hatch lines (45 degrees on paper, ``step_pt`` apart) inside rectangles in data units.
+
+    Drawn as one LineCollection: Agg's own hatching costs milliseconds per rectangle collection,
+    which adds up over a hundred Gantt pages.
+    """
+    segments = []
+    for (x0, y0), (x1, _), _, (_, y1) in rects:
+        top, bottom = min(y0, y1), max(y0, y1)  # rows grow downwards
+        rise = (bottom - top) * pt_per_row / pt_per_day  # days a 45-degree line covers from bottom to top
+        step = step_pt / pt_per_day
+        c = x0 - rise + step / 2
+        while c < x1:
+            a, b = c, c + rise  # x at the bottom edge, x at the top edge
+            ya, yb = bottom, top
+            if a < x0:
+                ya = bottom - (x0 - a) / rise * (bottom - top)
+                a = x0
+            if b > x1:
+                yb = top + (b - x1) / rise * (bottom - top)
+                b = x1
+            if b > a:
+                segments.append([(a, ya), (b, yb)])
+            c += step
+    return segments
+
+
 def _x(d: date) -> float:
     return float(d.toordinal())
 
@@ -176,10 +202,9 @@ def _figure(rows: list[Row], style: Style, plan: Plan, schedule: Schedule, *, ar
     bottom_cm = 0.5 + legend_cm + 0.1
     height = top_cm + n * ROW_CM + bottom_cm
     fig = theme.new_figure(WIDTH_CM, height)
-    ax = theme.axes_cm(fig, LABEL_CM, RIGHT_CM, top_cm, bottom_cm)
+    ax = Panel(fig, LABEL_CM, RIGHT_CM, top_cm, bottom_cm)
     axes_cm = WIDTH_CM - LABEL_CM - RIGHT_CM
     ax.set_ylim(n - 0.5, -0.5)
-    ax.set_axis_off()  # the time axis draws its own scale line, ticks and grid
     timeaxis.apply(ax, first, end, style, axes_cm, top=True)
     xmin, xmax = _x(first), _x(end)
     pt_per_day = axes_cm / 2.54 * 72 / max(span_days, 1)
@@ -251,7 +276,7 @@ def _figure(rows: list[Row], style: Style, plan: Plan, schedule: Schedule, *, ar
         colour = theme.STATUS.get(r.status, theme.STATUS["Not started"])
         used.add("status:" + r.status)
         base.append(_rect(x0, x1, y, BAR))
-        base_fc.append(theme.tint(colour, 0.65))
+        base_fc.append(theme.tint(colour, theme.PART))
         base_ec.append(theme.CRITICAL if r.critical else colour)
         base_lw.append(1.3 if r.critical else 0.5)
         if r.critical:
@@ -279,7 +304,9 @@ def _figure(rows: list[Row], style: Style, plan: Plan, schedule: Schedule, *, ar
                           autolim=False)
     if buffers:
         ax.add_collection(PolyCollection(buffers, facecolors="white", edgecolors=theme.BUFFER, linewidths=0.5,
-                                         hatch="/////", zorder=1.9), autolim=False)
+                                         zorder=1.9), autolim=False)
+        ax.add_collection(LineCollection(_hatch(buffers, pt_per_day, ROW_CM / 2.54 * 72), colors=theme.BUFFER,
+                                         linewidths=0.5, zorder=1.95), autolim=False)
     if base:
         ax.add_collection(PolyCollection(base, facecolors=base_fc, edgecolors="none", zorder=2), autolim=False)
     if done:
@@ -288,9 +315,9 @@ def _figure(rows: list[Row], style: Style, plan: Plan, schedule: Schedule, *, ar
         ax.add_collection(PolyCollection(base, facecolors="none", edgecolors=base_ec, linewidths=base_lw,
                                          zorder=2.2), autolim=False)
     if ms_x:
-        ax.scatter(ms_x, ms_y, marker="D", s=30, c=ms_fc, edgecolors=ms_ec, linewidths=1.0, zorder=3)
+        ax.markers(ms_x, ms_y, "D", 30, ms_fc, ms_ec, 1.0, zorder=3)
     if due_x:
-        ax.scatter(due_x, due_y, marker="|", s=55, c=theme.INK, linewidths=1.3, zorder=3.1)
+        ax.markers(due_x, due_y, "|", 55, theme.INK, None, 1.3, zorder=3.1)
 
     if arrows and _arrows(ax, plan, rows, positions, pt_per_day):
         used.add("dependency")
@@ -305,7 +332,7 @@ def _figure(rows: list[Row], style: Style, plan: Plan, schedule: Schedule, *, ar
     status_x = _x(schedule.status_date) + 1
     layer_axes = TextLayer(style.families)
     if xmin <= status_x <= xmax:
-        ax.axvline(status_x, color=theme.STATUS_LINE, linewidth=0.9, linestyle=(0, (4, 2)), zorder=4)
+        ax.vline(status_x, color=theme.STATUS_LINE, linewidth=0.9, linestyle=(0, (4, 2)), zorder=4)
         layer_axes.add(style.word("gantt.status_date", date=day(style, schedule.status_date)), status_x, 0.0,
                        theme.SMALL, ha="center", va="top", dy=-3, colour=theme.INK)
         used.add("status_date")
@@ -359,7 +386,7 @@ def _entries(style: Style, used) -> list:
         if name.startswith("status:"):  # a bar of that status with nothing done (Done: all done)
             status = name[7:]
             colour = theme.STATUS[status]
-            out.append((legend.patch(colour if status == "Done" else theme.tint(colour, 0.65), colour),
+            out.append((legend.patch(colour if status == "Done" else theme.tint(colour, theme.PART), colour),
                         status_word(style, status)))
             continue
         key = {
@@ -423,7 +450,7 @@ def _arrows(ax, plan: Plan, rows: list[Row], positions: dict, pt_per_day: float)
     for heads, marker in ((heads_r, ">"), (heads_l, "<")):
         if heads:
             xs, ys = zip(*heads)
-            ax.scatter(xs, ys, marker=marker, s=9, c=ARROW, linewidths=0, zorder=1.6)
+            ax.markers(xs, ys, marker, 9, ARROW, "none", 0, zorder=1.6)
     return True
 
 

@@ -98,7 +98,7 @@ def draw(fig, entries: list[tuple[Key, str]], style: Style, left_cm: float, top_
 
 def _key(fig, key: Key, x: float, mid: float, to_fig) -> None:
     if key.kind in ("patch", "progress"):
-        face = key.face if key.kind == "patch" else theme.tint(key.face, 0.65)
+        face = key.face if key.kind == "patch" else theme.tint(key.face, theme.PART)
         edge = key.edge if key.kind == "patch" else key.face
         fig.add_artist(Rectangle((x, mid - KEY_H / 2), KEY_W, KEY_H, facecolor=face, edgecolor=edge,
                                  linewidth=key.width, hatch=key.hatch or None, transform=to_fig))

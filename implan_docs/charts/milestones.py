@@ -19,6 +19,7 @@ from . import legend, theme, timeaxis
 from .chart import Chart
 from .common import canonical, day, join, style_for
 from .labels import TextLayer
+from .panel import Panel
 
 MAX_ROWS = 40  # a portrait page
 ROW_CM = 0.42
@@ -102,10 +103,9 @@ def milestone_chart(plan: Plan, schedule: Schedule, language: str | None = None)
     top_cm = 0.55
     height = top_cm + n * ROW_CM + bottom_cm
     fig = theme.new_figure(WIDTH_CM, height)
-    ax = theme.axes_cm(fig, LABEL_CM, RIGHT_CM, top_cm, bottom_cm)
+    ax = Panel(fig, LABEL_CM, RIGHT_CM, top_cm, bottom_cm)
     axes_cm = WIDTH_CM - LABEL_CM - RIGHT_CM
     ax.set_ylim(n - 0.5, -0.5)
-    ax.set_axis_off()  # the time axis draws its own scale line, ticks and grid
     timeaxis.apply(ax, first, end, style, axes_cm, top=False)
     pt_per_day = axes_cm / 2.54 * 72 / (end - first).days
 
@@ -126,16 +126,15 @@ def milestone_chart(plan: Plan, schedule: Schedule, language: str | None = None)
         ys = [y for y, _ in rows]
         faces = ["white" if (i.state == "on_track" or i.forecast) else STATE_COLOUR[i.state] for _, i in rows]
         edges = [STATE_COLOUR[i.state] for _, i in rows]
-        ax.scatter(xs, ys, marker=marker, s=size, c=faces, edgecolors=edges, linewidths=1.3, zorder=3)
+        ax.markers(xs, ys, marker, size, faces, edges, 1.3, zorder=3)
         late = [(timeaxis.x(i.forecast) + 0.5, y) for y, i in rows if i.forecast]
         if late:
             lx, ly = zip(*late)
-            ax.scatter(lx, ly, marker=marker, s=size, c=theme.VERMILLION, edgecolors=theme.VERMILLION,
-                       linewidths=1.3, zorder=3)
+            ax.markers(lx, ly, marker, size, theme.VERMILLION, theme.VERMILLION, 1.3, zorder=3)
 
     # Status date.
     sx = timeaxis.x(schedule.status_date) + 1
-    ax.axvline(sx, color=theme.STATUS_LINE, linewidth=0.9, linestyle=(0, (4, 2)), zorder=2.5)
+    ax.vline(sx, color=theme.STATUS_LINE, linewidth=0.9, linestyle=(0, (4, 2)), zorder=2.5)
     top = TextLayer(style.families)
     top.add(style.word("milestones.status_date", date=day(style, schedule.status_date)), sx, 1.0, theme.SMALL,
             ha="center", va="bottom", dy=2, colour=theme.INK)

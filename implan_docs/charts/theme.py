@@ -10,6 +10,7 @@ size explicitly, so charts can be made from several threads and leave nothing be
 """
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 
 from matplotlib.axes import Axes
@@ -61,12 +62,31 @@ STATUS_LINE = BLACK
 RATING = {"Low": "#CDEBDF", "Medium": "#FBE7B0", "High": "#F4C2A1"}  # risk bands (tints of green/orange/vermillion)
 RATING_EDGE = {"Low": GREEN, "Medium": ORANGE, "High": VERMILLION}
 SERIES = (BLUE, ORANGE, GREEN, SKY, VERMILLION, PURPLE, YELLOW, BLACK)  # categorical data
+ROW_BAND = "#EEF2F7"  # background of deliverable rows in Gantt charts
+NONWORKING = "#E6E6E6"  # non-working days
+ARROW = "#8A8A8A"  # dependency arrows
+IDLE = "#F7F7F7"  # empty workload cells
+PART = 0.65  # how much lighter the not-done part of a bar is (see tint)
 
 
 def tint(colour: str, amount: float) -> tuple[float, float, float]:
     """``colour`` mixed with white: 0 is the colour, 1 is white."""
     r, g, b = to_rgb(colour)
     return (r + (1 - r) * amount, g + (1 - g) * amount, b + (1 - b) * amount)
+
+
+@functools.lru_cache(maxsize=None)
+def solid_colours() -> tuple[tuple[int, int, int], ...]:
+    """Every fill and line colour the charts use, as 8-bit RGB: kept exactly in the PNG palette."""
+    named = [v for k, v in globals().items() if k.isupper() and isinstance(v, str) and v.startswith("#")]
+    named += list(STATUS.values()) + list(RATING.values()) + list(RATING_EDGE.values()) + list(SERIES)
+    light = [tint(c, amount) for c in [*STATUS.values(), BLUE] for amount in (PART, 0.5, 0.7, 0.78, 0.85)]
+    out = []
+    for colour in ["#FFFFFF", *named, *light]:
+        rgb = tuple(int(round(v * 255)) for v in to_rgb(colour))
+        if rgb not in out:
+            out.append(rgb)
+    return tuple(out)
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,7 @@ from matplotlib.ticker import NullLocator
 from matplotlib.transforms import blended_transform_factory
 
 from . import theme
+from .panel import Panel
 from .labels import TextLayer, typeface
 from .theme import Style
 
@@ -103,7 +104,7 @@ def _tier_label(d: date, unit: str, style: Style, room_pt: float) -> str:
     return ""
 
 
-def apply(ax: Axes, first: date, end: date, style: Style, width_cm: float, top: bool = True) -> str:
+def apply(ax: "Axes | Panel", first: date, end: date, style: Style, width_cm: float, top: bool = True) -> str:
     """Set up a date x-axis over [first, end) on an axes ``width_cm`` wide; returns the unit chosen.
 
     Ticks at period boundaries (with light grid lines), labels centred in their period (weeks: at
@@ -126,9 +127,12 @@ def apply(ax: Axes, first: date, end: date, style: Style, width_cm: float, top: 
     every = next((k for k in steps if widest + 6 <= room * k), steps[-1])
     # Grid lines and tick marks as one collection each: matplotlib's Tick objects cost ~1 ms apiece to
     # create, and a 5,000-task plan has a hundred Gantt pages.
-    ax.xaxis.set_major_locator(NullLocator())
-    ax.xaxis.set_minor_locator(NullLocator())
-    height_pt = ax.get_position().height * ax.figure.get_size_inches()[1] * 72
+    if hasattr(ax, "xaxis"):  # an Axes (a Panel has no axis machinery)
+        ax.xaxis.set_major_locator(NullLocator())
+        ax.xaxis.set_minor_locator(NullLocator())
+        height_pt = ax.get_position().height * ax.figure.get_size_inches()[1] * 72
+    else:
+        height_pt = ax.height_pt
     mark = 3.0 / height_pt  # a 3 pt tick mark, in axes units
     trans = blended_transform_factory(ax.transData, ax.transAxes)
     xs = [x(b) for b in bounds if first <= b <= end]

@@ -21,6 +21,7 @@ from . import legend, theme, timeaxis
 from .chart import Chart
 from .common import day, join, style_for
 from .labels import TextLayer
+from .panel import Panel
 
 MAX_PEOPLE = 40
 ROW_CM = 0.48
@@ -28,7 +29,7 @@ LABEL_CM = 4.2
 WEEKS_MAX_DAYS = 26 * 7  # a plan spanning at most this many days is shown by week, else by month
 BINS = ((0.5, "low", theme.tint(theme.BLUE, 0.78)), (0.8, "mid", theme.tint(theme.BLUE, 0.5)),
         (1.0 + 1e-9, "high", theme.BLUE), (math.inf, "over", theme.VERMILLION))
-IDLE = "#F7F7F7"
+IDLE = theme.IDLE
 
 
 def _periods(start: date, finish: date, by: str) -> list[tuple[date, date]]:
@@ -128,9 +129,8 @@ def workload_chart(plan: Plan, schedule: Schedule, language: str | None = None) 
     bottom_cm = legend_cm + 0.3
     height = top_cm + n * ROW_CM + bottom_cm
     fig = theme.new_figure(width, height)
-    ax = theme.axes_cm(fig, LABEL_CM, 0.3, top_cm, bottom_cm)
+    ax = Panel(fig, LABEL_CM, 0.3, top_cm, bottom_cm)
     ax.set_ylim(n - 0.5, -0.5)
-    ax.set_axis_off()
     timeaxis.apply(ax, first, end, style, axes_cm, top=True)
 
     cells, colours, used = [], [], set()
