@@ -236,6 +236,7 @@ def _figure(rows: list[Row], style: Style, plan: Plan, schedule: Schedule, *, ar
     base, base_fc, base_ec, base_lw = [], [], [], []
     done, done_fc = [], []
     buffers = []
+    late_parts = []
     summary_bars, summary_fc = [], []
     ms_x, ms_y, ms_fc, ms_ec = [], [], [], []
     due_x, due_y = [], []
@@ -294,8 +295,8 @@ def _figure(rows: list[Row], style: Style, plan: Plan, schedule: Schedule, *, ar
             due_x.append(_x(r.due) + 1)
             due_y.append(y)
             used.add("due")
-            if r.late:
-                base_ec[-1] = theme.LATE
+            if r.late:  # the part after the due date in vermillion, as on deliverable rows
+                late_parts.append(_rect(max(x0, _x(r.due) + 1), x1, y, BAR))
                 used.add("late")
         positions[r.id] = (x0, x1, y)
 
@@ -309,6 +310,9 @@ def _figure(rows: list[Row], style: Style, plan: Plan, schedule: Schedule, *, ar
                                          linewidths=0.5, zorder=1.95), autolim=False)
     if base:
         ax.add_collection(PolyCollection(base, facecolors=base_fc, edgecolors="none", zorder=2), autolim=False)
+    if late_parts:
+        ax.add_collection(PolyCollection(late_parts, facecolors=theme.LATE, edgecolors="none", zorder=2.05),
+                          autolim=False)
     if done:
         ax.add_collection(PolyCollection(done, facecolors=done_fc, edgecolors="none", zorder=2.1), autolim=False)
     if base:  # outlines last, so the critical edge is not covered by the done part
@@ -333,8 +337,11 @@ def _figure(rows: list[Row], style: Style, plan: Plan, schedule: Schedule, *, ar
     layer_axes = TextLayer(style.families)
     if xmin <= status_x <= xmax:
         ax.vline(status_x, color=theme.STATUS_LINE, linewidth=0.9, linestyle=(0, (4, 2)), zorder=4)
-        layer_axes.add(style.word("gantt.status_date", date=day(style, schedule.status_date)), status_x, 0.0,
-                       theme.SMALL, ha="center", va="top", dy=-3, colour=theme.INK)
+        label = style.word("gantt.status_date", date=day(style, schedule.status_date))
+        half = layer_axes.width(label, theme.SMALL) / 2 / pt_per_day  # in days
+        ha = "right" if status_x + half > xmax else "left" if status_x - half < xmin else "center"
+        layer_axes.add(label, status_x, 0.0, theme.SMALL, ha=ha, va="top", dy=-3,
+                       dx={"right": 3, "left": -3, "center": 0}[ha], colour=theme.INK)
         used.add("status_date")
     layer_axes.draw_on(fig, blended_transform_factory(ax.transData, ax.transAxes))
 
@@ -356,11 +363,13 @@ def _row_labels(fig, ax, rows: list[Row], style: Style) -> None:
     right = LABEL_CM - 0.2
     for y, r in enumerate(rows):
         if r.kind == "header":
-            words = [r.id, r.name] if r.id else [style.word("gantt.no_deliverable")]
-            if r.continued:
-                words.append(style.word("gantt.continued"))
-            text = "  ".join(w for w in words if w)
-            text = layer.fit(text, (right - header_x) * pt, size, bold=True, location=r.location)
+            text = "  ".join(w for w in (r.id, r.name) if w) if r.id else style.word("gantt.no_deliverable")
+            room = (right - header_x) * pt
+            if r.continued:  # "(continued)" is kept whole; the name gives way
+                suffix = style.word("gantt.continued")
+                room -= layer.width(suffix, size) + 3
+                layer.add(suffix, x_of(right), y, size, colour=theme.GREY, ha="right")
+            text = layer.fit(text, room, size, bold=True, location=r.location)
             layer.add(text, x_of(header_x), y, size, bold=True, colour=theme.INK, location=r.location)
             continue
         x_id = header_x if r.kind == "summary" else task_x

@@ -73,11 +73,10 @@ def _items(plan: Plan, schedule: Schedule) -> list[Item]:
 
 
 def _choose(items: list[Item], status_date: date) -> list[Item]:
-    """At most MAX_ROWS items: late ones first, then deliverables, then those nearest the status date."""
+    """At most MAX_ROWS items: the late ones first, then those nearest the status date."""
     if len(items) <= MAX_ROWS:
         return items
-    rank = sorted(items, key=lambda i: (i.state != "late", i.kind != "deliverable",
-                                        abs((i.date - status_date).days), i.date, i.id))
+    rank = sorted(items, key=lambda i: (i.state != "late", abs((i.date - status_date).days), i.date, i.id))
     return rank[:MAX_ROWS]
 
 
