@@ -5,9 +5,12 @@ complete, so a failed or killed build leaves earlier outputs as they were.
 """
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import os
 import re
 import shutil
+import tempfile
 import time
 from dataclasses import dataclass, field
 from datetime import date
@@ -17,7 +20,7 @@ from typing import Callable, Sequence
 from .blocks import Fragment
 from .check import Checked, check_plan
 from .errors import ImplanError, ValidationFailed
-from .fileio import ensure_dir, replace_dir
+from .fileio import _fail, ensure_dir, recover_publish, replace_dir
 from .findings import Finding
 from .i18n import Messages
 from .notebooks import Outcome, discover, raise_for_failures, run_sections
@@ -75,7 +78,8 @@ def build_plan(workbook: str | Path, output: str | Path, *, template: str | Path
     available = discover(notebooks)
     wanted = _select(available, sections, extras)
     output = ensure_dir(output).resolve()
-    staging = _staging_dir(output)
+    _check_writable(output)  # a read-only output folder fails now, not after the sections ran
+    staging, lock = _staging_dir(output)
     try:
         from .sections.context import Context, SNAPSHOT, save_snapshot
 
@@ -130,6 +134,7 @@ def build_plan(workbook: str | Path, output: str | Path, *, template: str | Path
         replace_dir(staging, output)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
+        lock.close()
     return BuildResult(output / docx_path.name, output / xlsx_path.name, output / pdf_path.name if pdf_path else None,
                        checked.findings, outcomes, time.perf_counter() - started)
 
@@ -166,22 +171,61 @@ def _select(available, sections, extras):
     return chosen
 
 
-def _staging_dir(output: Path) -> Path:
-    """A fresh staging folder beside ``output`` (same file system, so the final moves are renames)."""
+def _staging_dir(output: Path):
+    """A fresh staging folder beside ``output`` (same file system, so the final moves are renames),
+    locked for as long as this build process lives; and the lock's file.
+
+    Staging folders left by killed builds are cleaned here: first any half-done publish of theirs is
+    undone (:func:`fileio.recover_publish`), so ``output`` is as it was before that build.
+    """
     parent = output.parent
-    for stale in parent.glob(f".{output.name}.staging-*"):
-        pid = stale.name.rsplit("-", 1)[-1]
-        if pid.isdigit() and not _alive(int(pid)):
+    for stale in sorted(parent.glob(f".{output.name}.staging-*")):
+        if stale.is_dir() and not _in_use(stale):
+            with contextlib.suppress(OSError):
+                recover_publish(stale, output)
             shutil.rmtree(stale, ignore_errors=True)
     staging = parent / f".{output.name}.staging-{os.getpid()}"
     shutil.rmtree(staging, ignore_errors=True)
     try:
         staging.mkdir()
+        lock = open(staging / ".lock", "w")  # noqa: SIM115 - held until the build ends
+        # A POSIX record lock belongs to this process alone: section workers it forks do not inherit it,
+        # so workers orphaned by a killed build do not keep its staging folder alive.
+        fcntl.lockf(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
     except OSError as exc:
-        from .fileio import _fail
-
+        shutil.rmtree(staging, ignore_errors=True)
         raise _fail(staging, exc) from exc
-    return staging
+    return staging, lock
+
+
+def _in_use(staging: Path) -> bool:
+    """Whether a live build process still holds the staging folder's lock.
+
+    A folder without a lock file (its build was killed right after creating it) falls back to
+    whether the process named in its name is alive.
+    """
+    try:
+        fd = os.open(staging / ".lock", os.O_RDWR)
+    except FileNotFoundError:
+        pid = staging.name.rsplit("-", 1)[-1]
+        return pid.isdigit() and _alive(int(pid))
+    except OSError:
+        return True
+    try:
+        fcntl.lockf(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        return True
+    finally:
+        os.close(fd)  # also releases the lock just taken
+    return False
+
+
+def _check_writable(folder: Path) -> None:
+    try:
+        with tempfile.TemporaryFile(dir=folder, prefix=".implan-write-test-"):
+            pass
+    except OSError as exc:
+        raise _fail(folder, exc) from exc
 
 
 def _alive(pid: int) -> bool:

@@ -6,7 +6,10 @@ until the new one is complete. Errors (read-only folder, disk full) become :clas
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import errno
+import functools
+import json
 import os
 import shutil
 import tempfile
@@ -91,25 +94,98 @@ def atomic_copy(src: str | Path, dst: str | Path) -> Path:
 
 
 def replace_dir(staging: Path, target: Path) -> None:
-    """Move a completed staging folder's entries into ``target``, each by an atomic rename.
+    """Move a completed staging folder's entries into ``target`` as one unit, as far as a kill allows.
 
-    Used by builds: everything is produced in a staging folder inside ``target`` and moved into place
-    only at the end, so a killed build leaves earlier outputs as they were.
+    Each entry goes in by one rename (an existing one is swapped out atomically where the system can,
+    so no entry is ever missing) and the entries replaced are kept in ``staging/.previous`` until all
+    are in. A journal written before the first move lets :func:`recover_publish` put ``target`` back
+    exactly as it was if the process dies half-way; once every entry is in, the journal is removed
+    (the commit point) and the staging folder with the old entries deleted.
     """
-    for entry in sorted(staging.iterdir()):
+    entries = sorted(e for e in staging.iterdir() if e.name not in (_JOURNAL, _PREVIOUS, _LOCK))
+    previous = ensure_dir(staging / _PREVIOUS)
+    plan = [{"name": e.name, "ino": e.lstat().st_ino, "existed": os.path.lexists(target / e.name)}
+            for e in entries]
+    atomic_write_text(staging / _JOURNAL, json.dumps({"target": str(target), "entries": plan}))
+    for entry in entries:
         dest = target / entry.name
         try:
-            if entry.is_dir():
-                old = None
-                if dest.exists():
-                    old = target / f".{entry.name}.old"
-                    if old.exists():
-                        shutil.rmtree(old, ignore_errors=True)
-                    os.replace(dest, old)
-                os.replace(entry, dest)
-                if old is not None:
-                    shutil.rmtree(old, ignore_errors=True)
+            if os.path.lexists(dest):
+                if _exchange(entry, dest):  # dest is new now, the old entry sits at the staging name
+                    os.rename(entry, previous / entry.name)
+                else:
+                    os.rename(dest, previous / entry.name)
+                    os.rename(entry, dest)
             else:
-                os.replace(entry, dest)
+                os.rename(entry, dest)
         except OSError as exc:
+            with contextlib.suppress(OSError):
+                recover_publish(staging, target)  # a full or read-only target: put back what moved
             raise _fail(dest, exc) from exc
+    (staging / _JOURNAL).unlink()  # committed
+    shutil.rmtree(previous, ignore_errors=True)
+
+
+def recover_publish(staging: Path, target: Path | None = None) -> bool:
+    """Undo the moves of a :func:`replace_dir` that did not reach its commit point (its process was
+    killed, or a move failed): every entry of ``target`` it replaced comes back, every entry it added
+    goes. Returns whether there was anything to undo. Safe to repeat if itself interrupted."""
+    try:
+        journal = json.loads((staging / _JOURNAL).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    target = Path(target or journal["target"])
+    previous = staging / _PREVIOUS
+    for item in reversed(journal["entries"]):
+        name, ino = item["name"], item["ino"]
+        dest, parked, old_backup = target / name, staging / name, previous / name
+        new_in_place = os.path.lexists(dest) and dest.lstat().st_ino == ino
+        if os.path.lexists(old_backup):
+            old = old_backup
+        elif os.path.lexists(parked) and parked.lstat().st_ino != ino:
+            old = parked  # swapped out, not yet parked in .previous
+        else:
+            old = None
+        if new_in_place:
+            if old is not None and _exchange(old, dest):
+                continue
+            discard = staging / f".discard-{name}"
+            os.rename(dest, discard)  # out of target in one step, deleted with the staging folder
+            if old is not None:
+                os.rename(old, dest)
+        elif old is not None and not os.path.lexists(dest):
+            os.rename(old, dest)  # moved out, new one not yet in
+    (staging / _JOURNAL).unlink()
+    return True
+
+
+_JOURNAL, _PREVIOUS, _LOCK = ".publish.json", ".previous", ".lock"
+_RENAME_EXCHANGE = 2
+_AT_FDCWD = -100
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Swap two paths atomically (Linux renameat2 RENAME_EXCHANGE); False where the system cannot.
+
+    Python has no binding for renameat2, hence ctypes; glibc has had it since 2.28.
+    """
+    func = _renameat2()
+    if func is None:
+        return False
+    if func(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE) == 0:
+        return True
+    err = ctypes.get_errno()
+    if err in (errno.EINVAL, errno.ENOSYS, errno.ENOTSUP, errno.EOPNOTSUPP):
+        return False  # a file system without exchange: the caller falls back to two renames
+    raise OSError(err, os.strerror(err), str(b))
+
+
+@functools.lru_cache(maxsize=1)
+def _renameat2():
+    try:
+        func = ctypes.CDLL(None, use_errno=True).renameat2
+    except (AttributeError, OSError):
+        return None
+    func.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint]
+    func.restype = ctypes.c_int
+    return func

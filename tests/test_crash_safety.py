@@ -1,0 +1,218 @@
+"""Crash safety of `implan build`: SIGKILL at any moment, builds side by side, read-only and full folders.
+
+A build stages everything in a sibling folder and publishes it with renames (``fileio.replace_dir``).
+These tests kill real processes with SIGKILL: the CLI at each phase of a real build, and a process
+running the publish step itself before and after each of its moves, then check every byte of the
+output folder against what was there before.
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from plans import minimal_rows, write_plan
+from test_cli import limited_folder
+
+from implan_docs import fileio
+
+CLI = [sys.executable, "-c", "import sys; from implan_docs.cli import main; sys.exit(main())"]
+SECTIONS = "summary,schedule"  # a chart-drawing section and a quick one keep each build to seconds
+
+
+def tree(folder: Path) -> dict[str, str]:
+    """Every file and folder under ``folder``: relative path -> sha256 (or "folder")."""
+    out = {}
+    for path in sorted(folder.rglob("*")):
+        rel = path.relative_to(folder).as_posix()
+        out[rel] = "folder" if path.is_dir() and not path.is_symlink() else hashlib.sha256(path.read_bytes()).hexdigest()
+    return out
+
+
+def products(folder: Path) -> dict[str, str]:
+    """The build's deterministic products (executed notebooks carry run times, so only their names)."""
+    return {rel: ("notebook" if rel.startswith("notebooks/") else digest) for rel, digest in tree(folder).items()}
+
+
+def staging_leftovers(output: Path) -> list[str]:
+    return sorted(p.name for p in output.parent.glob(f".{output.name}.*"))
+
+
+def build_cmd(plan: Path, out: Path, *extra: str) -> list[str]:
+    return CLI + ["build", str(plan), "-o", str(out), "--sections", SECTIONS, *extra]
+
+
+def end_session(proc: subprocess.Popen) -> None:
+    """Kill what is left of a build started in its own session (its section workers and kernels)."""
+    try:
+        os.killpg(proc.pid, signal.SIGKILL)
+    except (ProcessLookupError, PermissionError):
+        pass
+
+
+@pytest.fixture(scope="module")
+def plans(tmp_path_factory):
+    """Plan A, already built (the "earlier build"), and plan B, which differs in a task name and a date
+    so that every product of its build differs; plus B's products from an undisturbed build."""
+    folder = tmp_path_factory.mktemp("plans")
+    a = write_plan(folder / "a.xlsx")
+    rows = minimal_rows()
+    rows["Tasks"][0]["Task"] = "Do the other work"
+    rows["Tasks"][0]["Duration"] = 7
+    b = write_plan(folder / "b.xlsx", rows=rows)
+    built_a, built_b = folder / "built-a", folder / "built-b"
+    for plan, out in ((a, built_a), (b, built_b)):
+        subprocess.run(build_cmd(plan, out), check=True, capture_output=True, timeout=600)
+    return {"a": a, "b": b, "built_a": built_a, "built_b": built_b}
+
+
+# -- SIGKILL during a real build ------------------------------------------------------------------------------
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("phase, delay", [("check", 0.0), ("sections", 0.3), ("sections", 3.0), ("assemble", 0.0)],
+                         ids=["check", "sections-start", "sections-running", "assemble"])
+def test_sigkill_leaves_the_earlier_build_byte_identical(plans, tmp_path, phase, delay):
+    out = tmp_path / "out"
+    shutil.copytree(plans["built_a"], out)
+    before = tree(out)
+    proc = subprocess.Popen(build_cmd(plans["b"], out), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            start_new_session=True)
+    try:
+        for line in proc.stderr:  # plain progress lines: "b.xlsx: check", "b.xlsx: sections", ...
+            if line.strip() == f"b.xlsx: {phase}":
+                time.sleep(delay)
+                break
+        else:
+            pytest.fail(f"the build ended before its {phase} phase: {proc.wait()}")
+        proc.send_signal(signal.SIGKILL)
+        assert proc.wait(timeout=60) == -signal.SIGKILL, "the build finished before it could be killed"
+        assert tree(out) == before
+        assert not [p for p in out.rglob("*") if p.name.endswith(".part")]
+    finally:
+        end_session(proc)
+        proc.stderr.close()
+        proc.stdout.close()
+    if phase == "sections" and delay > 1:
+        # the next build cleans the killed one's staging folder and publishes exactly what an undisturbed build does
+        subprocess.run(build_cmd(plans["b"], out), check=True, capture_output=True, timeout=600)
+        assert staging_leftovers(out) == []
+        assert products(out) == products(plans["built_b"])
+
+
+# -- SIGKILL inside the publish step, before and after each move ---------------------------------------------
+
+KILLER = r"""
+import os, signal, sys
+from pathlib import Path
+from implan_docs import fileio
+
+staging, target, kill_at, when, mode, exchange = sys.argv[1:7]
+kill_at = int(kill_at)
+if exchange == "no":
+    fileio._renameat2.cache_clear()
+    fileio._renameat2 = lambda: None  # a file system without RENAME_EXCHANGE: two renames per entry
+moves = 0
+
+def counted(move):
+    def wrapper(*args):
+        global moves
+        moves += 1
+        if moves == kill_at and when == "before":
+            os.kill(os.getpid(), signal.SIGKILL)
+        result = move(*args)
+        if moves == kill_at and when == "after":
+            os.kill(os.getpid(), signal.SIGKILL)
+        return result
+    return wrapper
+
+fileio.os.rename = counted(os.rename)
+fileio._exchange = counted(fileio._exchange)
+if mode == "publish":
+    fileio.replace_dir(Path(staging), Path(target))
+else:
+    fileio.recover_publish(Path(staging), Path(target))
+print(moves)
+"""
+
+
+def _old_and_new(root: Path) -> tuple[Path, Path]:
+    """An output folder with an earlier build and a user's own files, and a complete staging folder."""
+    target, staging = root / "out", root / ".out.staging-1"
+    for folder, tag in ((target, "old"), (staging, "new")):
+        (folder / "charts").mkdir(parents=True)
+        (folder / "plan.docx").write_bytes(f"{tag} document".encode() * 1000)
+        (folder / "plan-filled.xlsx").write_bytes(f"{tag} workbook".encode())
+        (folder / "charts" / "gantt.png").write_bytes(f"{tag} gantt".encode())
+    (target / "charts" / "old-only.png").write_bytes(b"a chart the new build does not draw")
+    (target / "notebooks").mkdir()
+    (target / "notebooks" / "00-summary.ipynb").write_text("{}")
+    (target / "my notes.txt").write_text("the user's own file, never touched")
+    (target / "plan.pdf").write_bytes(b"%PDF from an earlier --pdf build")
+    (staging / "charts" / "milestones.png").write_bytes(b"new milestones")
+    (staging / "fragments").mkdir()
+    (staging / "fragments" / "summary.json").write_text('{"new": true}')
+    (staging / ".lock").write_text("")
+    return target, staging
+
+
+def _run_killer(staging: Path, target: Path, kill_at: int, when: str, mode: str, exchange: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-c", KILLER, str(staging), str(target), str(kill_at), when, mode, exchange],
+                          capture_output=True, text=True, timeout=60)
+
+
+@pytest.mark.parametrize("exchange", ["yes", "no"], ids=["rename-exchange", "two-renames"])
+def test_publish_killed_before_or_after_any_move_is_undone_by_the_next_build(tmp_path, exchange):
+    target, staging = _old_and_new(tmp_path / "model")
+    old, new_entries = tree(target), tree(staging)
+    clean = _run_killer(staging, target, 0, "never", "publish", exchange)
+    assert clean.returncode == 0, clean.stderr
+    moves = int(clean.stdout)
+    published = tree(target)
+    assert published["plan.docx"] == new_entries["plan.docx"] and published["my notes.txt"] == old["my notes.txt"]
+    assert "charts/old-only.png" not in published and "fragments/summary.json" in published
+    assert "plan.pdf" in published and "notebooks/00-summary.ipynb" in published  # not the build's this time
+    assert moves >= 4
+
+    for kill_at in range(1, moves + 1):
+        for when in ("before", "after"):
+            root = tmp_path / f"{kill_at}-{when}"
+            target, staging = _old_and_new(root)
+            killed = _run_killer(staging, target, kill_at, when, "publish", exchange)
+            assert killed.returncode == -signal.SIGKILL, killed.stderr
+            state = tree(target)
+            # whatever the moment, every entry is an old or a new one, whole (files are never written in place)
+            for rel, digest in state.items():
+                assert digest in (old.get(rel), new_entries.get(rel), "folder"), rel
+            if exchange == "yes":  # an entry is swapped, never missing
+                assert {rel.split("/")[0] for rel in old} <= {rel.split("/")[0] for rel in state}
+            # the next build finds the staging folder of a dead process and puts the folder back as it was;
+            # a kill during that recovery is recovered from the same way
+            again = _run_killer(staging, target, 1, "after", "recover", exchange)
+            assert again.returncode in (0, -signal.SIGKILL), again.stderr
+            fileio.recover_publish(staging, target)
+            assert tree(target) == old, (kill_at, when)
+
+
+def test_a_failed_move_puts_back_what_had_moved(tmp_path, monkeypatch):
+    """A move that fails half-way (a full or read-only file system) leaves the folder as it was."""
+    target, staging = _old_and_new(tmp_path)
+    (staging / "zz-last").write_text("the entry whose move fails")
+    old = tree(target)
+    real = os.rename
+
+    def rename(src, dst):
+        if Path(src).name == "zz-last":
+            raise OSError(28, "No space left on device", str(dst))
+        return real(src, dst)
+
+    monkeypatch.setattr(os, "rename", rename)
+    with pytest.raises(fileio.OutputError, match="no space left"):
+        fileio.replace_dir(staging, target)
+    assert tree(target) == old
