@@ -100,8 +100,7 @@ def test_every_chart_of_the_example(example, tmp_path):
     for chart in made:
         image = check_png(files[chart.name], chart.width_cm)
         assert chart.landscape == chart.name.startswith("gantt")
-        assert chart.width_cm == (theme.LANDSCAPE_CM if chart.landscape else theme.PORTRAIT_CM) or \
-            chart.name == "workload"
+        assert chart.width_cm == (theme.LANDSCAPE_CM if chart.landscape else theme.PORTRAIT_CM)
         assert chart.caption and not chart.caption.startswith("Figure")
         assert chart.alt.endswith(".") and len(chart.alt) > 40
         # landscape pages: figure no taller than a landscape text area
