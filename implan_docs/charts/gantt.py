@@ -186,7 +186,9 @@ def _range(rows: list[Row], status_date: date | None, whole: bool) -> tuple[date
     span = (last - first).days + 1
     pad = max(1, math.ceil(span * 0.02))
     first, end = first - timedelta(days=pad), last + timedelta(days=pad + 1)
-    if status_date and first <= status_date < end + timedelta(days=span // 10):
+    # The status date is the reader's "now": include it when it is near (a whole plan: within half its
+    # span; a page: within a tenth), rather than squeezing the bars for a date far away.
+    if status_date and first <= status_date < end + timedelta(days=span // (2 if whole else 10)):
         end = max(end, status_date + timedelta(days=2))
     return first, end
 
