@@ -31,7 +31,7 @@ def build(ctx: Context) -> b.Fragment:
             is_open = r.status in ("", "Open")
             fill = FILL["warn"] if is_open else ""
             rows.append((b.Cell(r.id, fill), b.Cell(r.section or "–", fill), b.Cell(r.reviewer or "–", fill),
-                         b.Cell(_comment(r), fill),
+                         b.Cell(_comment(t, r), fill),
                          b.Cell(t.word("status", r.status or "Open"), fill) if is_open else status_cell(t, r.status),
                          b.Cell(r.response or "–", fill)))
         out.append(b.table((t("table.id"), t("table.section"), t("table.reviewer"), t("table.comment"),
@@ -49,7 +49,7 @@ def _where(f) -> str:
     return f"{loc.sheet}!{loc.cell}" if loc.cell else loc.sheet
 
 
-def _comment(r) -> str:
+def _comment(t, r) -> str:
     if r.anchor:
-        return f"“{r.anchor[:120]}”: {r.comment}"
+        return t("appendix.anchored", anchor=r.anchor[:120], comment=r.comment)
     return r.comment

@@ -44,6 +44,7 @@ def text_or_dash(value) -> str:
     return str(value)
 
 
-def extra_text(extra) -> str:
+def extra_text(t: Messages, extra) -> str:
     """Custom columns of a row, as ``Header: value; ...`` (so nothing the user wrote is hidden)."""
-    return "; ".join(f"{k}: {text_or_dash(v)}" for k, v in extra if v not in (None, ""))
+    return t("punct.list_sep").join(t("punct.field", name=k, value=text_or_dash(v))
+                                    for k, v in extra if v not in (None, ""))

@@ -16,7 +16,8 @@ def build(ctx: Context) -> b.Fragment:
         dd = s.deliverables.get(d.id)
         forecast = t.date(dd.finish) if dd and dd.finish else "–"
         late = dd is not None and dd.late_days > 0
-        forecast_cell = b.Cell(forecast + (f" (+{dd.late_days})" if late else ""), FILL["late"] if late else "")
+        forecast_cell = b.Cell(forecast + (t("deliverables.late_days", days=dd.late_days) if late else ""),
+                               FILL["late"] if late else "")
         progress = f"{t.percent(dd.actual_progress)} / {t.percent(dd.planned_progress)}" if dd else "–"
         rows.append((d.id, d.name, d.owner, t.date(d.due), forecast_cell, progress,
                      status_cell(t, d.status) if d.status else "–"))
@@ -28,7 +29,7 @@ def build(ctx: Context) -> b.Fragment:
     rows = []
     for d in plan.deliverables:
         detail = d.description
-        extra = extra_text(d.extra)
+        extra = extra_text(t, d.extra)
         if extra:
             detail = f"{detail}\n{extra}" if detail else extra
         rows.append((d.id, d.name, detail or "–", ", ".join(d.objectives) or "–",

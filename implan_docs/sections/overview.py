@@ -31,7 +31,7 @@ def build(ctx: Context) -> b.Fragment:
         (t("field.status_date"), t.date(s.status_date)),
         (t("field.budget"), t.money(p.budget, p.currency) if p.budget is not None else "–"),
         (t("field.confidentiality"), p.confidentiality or "–"),
-        (t("field.working_days"), p.working_days),
+        (t("field.working_days"), t.week(p.working_days)),
     ]
     rows += [(str(k), text_or_dash(v if not hasattr(v, "isoformat") else t.date(v))) for k, v in p.extra]
     out.append(b.table((t("table.field"), t("table.value")), rows, caption=t("caption.project_facts"),
@@ -41,8 +41,8 @@ def build(ctx: Context) -> b.Fragment:
         order = sorted([(h.date, h.name, t("overview.holiday")) for h in plan.holidays] +
                        [(h.date, h.name, t("overview.extra_day")) for h in plan.extra_working_days])
         out.append(heading(t, "overview.calendar", 2))
-        out.append(b.Paragraph(t("overview.calendar_text", week=p.working_days)))
-        out.append(b.table((t("table.date"), t("table.name"), t("table.kind")),
+        out.append(b.Paragraph(t("overview.calendar_text", week=t.week(p.working_days))))
+        out.append(b.table((t("table.date"), t("table.day_name"), t("table.kind")),
                            [(t.date(d), n, k) for d, n, k in order], caption=t("caption.calendar"),
                            widths=(1.3, 3, 1.5)))
 
@@ -57,11 +57,9 @@ def build(ctx: Context) -> b.Fragment:
         out.append(heading(t, "overview.swot", 2))
         by_kind = {k: [i.item for i in plan.swot if i.kind == k] for k in SWOT_KINDS}
         cell = lambda kind: b.Cell("\n".join(f"• {x}" for x in by_kind[kind]) or "–")  # noqa: E731
-        rows = [
-            (b.Cell(t("swot.strengths"), bold=True, fill="D9EAD3"), b.Cell(t("swot.weaknesses"), bold=True, fill="F4CCCC")),
-            (cell("Strength"), cell("Weakness")),
-            (b.Cell(t("swot.opportunities"), bold=True, fill="DDEBF7"), b.Cell(t("swot.threats"), bold=True, fill="FFF2CC")),
-            (cell("Opportunity"), cell("Threat")),
-        ]
-        out.append(b.table(("", ""), rows, caption=t("caption.swot"), widths=(1, 1), key_value=True))
+        opportunity_labels = (b.Cell(t("swot.opportunities"), bold=True, fill="DDEBF7"),
+                              b.Cell(t("swot.threats"), bold=True, fill="FFF2CC"))
+        rows = [(cell("Strength"), cell("Weakness")), opportunity_labels, (cell("Opportunity"), cell("Threat"))]
+        out.append(b.table((t("swot.strengths"), t("swot.weaknesses")), rows, caption=t("caption.swot"),
+                           widths=(1, 1)))
     return b.Fragment(NAME, t("section.overview"), tuple(out))

@@ -21,7 +21,8 @@ def build(ctx: Context) -> b.Fragment:
         (t("field.manager"), p.manager),
         (t("field.start"), t.date(s.start)),
         (t("field.target_finish"), t.date(p.finish) if p.finish else "–"),
-        (t("field.forecast_finish"), f"{t.date(s.finish)} ({late})"),
+        (t("field.forecast_finish"), t("summary.forecast", date=t.date(s.finish), note=late) if p.finish
+         else t.date(s.finish)),
         (t("field.budget"), _budget_line(ctx)),
         (t("field.progress"), t("summary.progress", date=t.date(s.status_date), planned=t.percent(s.planned_progress),
                                  actual=t.percent(s.actual_progress))),
@@ -31,7 +32,8 @@ def build(ctx: Context) -> b.Fragment:
 
     if plan.objectives:
         out.append(heading(t, "summary.objectives", 2))
-        out.append(b.Bullets(tuple(f"{o.id}: {o.objective} ({o.metric}: {text_or_dash(o.baseline)} → {text_or_dash(o.target)})"
+        out.append(b.Bullets(tuple(t("summary.objective_line", id=o.id, objective=o.objective, metric=o.metric,
+                                     baseline=text_or_dash(o.baseline), target=text_or_dash(o.target))
                                    for o in plan.objectives)))
 
     milestones = [task for task in plan.tasks if task.milestone]
