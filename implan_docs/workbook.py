@@ -118,6 +118,8 @@ _NORM_FIELDS = {norm(k): k for k in PROJECT_FIELDS}
 
 # Characters XML 1.0 (and so Word) cannot hold: C0 controls other than tab, newline, carriage return.
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+# Lists of IDs: commas, and the full-width comma and enumeration comma Chinese input methods type.
+_LIST_SEP = re.compile("[,\uff0c\u3001]")
 _ISO_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})(?:[T ]00:00(?::00)?)?$")
 _NUMBER = re.compile(r"^[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?$")
 _DEPENDS = re.compile(
@@ -392,7 +394,7 @@ class _Reader:
             return self._clean(_as_text(value), sheet, row, col, header)
         if kind == "id":
             text = self._clean(_as_text(value), sheet, row, col, header)
-            if re.search(r"[\s,]", text):
+            if re.search(r"[\s,\uff0c\u3001]", text):
                 self.add("E121", loc, value=text)
             return text
         if kind == "enum":
@@ -447,14 +449,14 @@ class _Reader:
                 return False
             return b
         if kind == "ids":
-            return tuple(part.strip() for part in _as_text(value).split(",") if part.strip())
+            return tuple(part.strip() for part in _LIST_SEP.split(_as_text(value)) if part.strip())
         if kind == "depends":
             return self._depends(_as_text(value), loc)
         raise AssertionError(kind)
 
     def _depends(self, text: str, loc: Location) -> tuple[m.Link, ...]:
         links = []
-        for part in text.split(","):
+        for part in _LIST_SEP.split(text):
             part = " ".join(part.split())
             if not part:
                 continue

@@ -322,3 +322,15 @@ def test_input_is_never_modified(tmp_path):
     before = path.read_bytes()
     check_plan(path)
     assert path.read_bytes() == before
+
+
+def test_chinese_list_separators(tmp_path):
+    rows = minimal_rows()
+    rows["Objectives"].append({"ID": "O2", "Objective": "b", "Metric": "m", "Target": 1})
+    rows["Deliverables"][0]["Objectives"] = "O1，O2"
+    rows["Tasks"].insert(0, {"ID": "T0", "Task": "prep", "Owner": "Alex Morgan", "Duration": 1})
+    rows["Tasks"][2]["Depends on"] = "T0、T1 FS+1d"
+    plan, found = read_plan(write_plan(tmp_path / "plan.xlsx", rows=rows))
+    assert found == []
+    assert plan.deliverables[0].objectives == ("O1", "O2")
+    assert plan.tasks[2].depends == (Link("T0", "FS", 0), Link("T1", "FS", 1))
