@@ -216,3 +216,83 @@ def test_a_failed_move_puts_back_what_had_moved(tmp_path, monkeypatch):
     with pytest.raises(fileio.OutputError, match="no space left"):
         fileio.replace_dir(staging, target)
     assert tree(target) == old
+
+
+# -- builds side by side -----------------------------------------------------------------------------------
+
+
+@pytest.mark.slow
+def test_two_builds_at_once_into_different_folders_do_not_interfere(plans, tmp_path):
+    """Both at once, into sibling folders (their staging folders sit side by side): each publishes exactly
+    what it publishes when built alone."""
+    procs = [subprocess.Popen(build_cmd(plans[p], tmp_path / f"out-{p}"), stdout=subprocess.PIPE,
+                              stderr=subprocess.PIPE, start_new_session=True) for p in ("a", "b")]
+    try:
+        results = [proc.communicate(timeout=600) for proc in procs]
+    finally:
+        for proc in procs:
+            end_session(proc)
+    for proc, (_, err) in zip(procs, results):
+        assert proc.returncode == 0, err.decode()
+    assert products(tmp_path / "out-a") == products(plans["built_a"])
+    assert products(tmp_path / "out-b") == products(plans["built_b"])
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out-a", "out-b"]  # no staging folder left
+
+
+# -- read-only and full output folders ---------------------------------------------------------------------
+
+
+def run_cli(*args) -> tuple[int, str]:
+    proc = subprocess.run(CLI + [str(a) for a in args], capture_output=True, text=True, timeout=600)
+    return proc.returncode, proc.stderr
+
+
+def error_line(err: str) -> str:
+    """The one error line, after the plain progress lines ("plan.xlsx: check")."""
+    errors = [line for line in err.splitlines() if line.startswith("implan:")]
+    assert len(errors) == 1 and "Traceback" not in err, err
+    return errors[0]
+
+
+@pytest.mark.parametrize("where", ["folder", "inside"])
+def test_read_only_output_folder_is_one_line_before_any_work(plans, tmp_path, where):
+    with limited_folder(tmp_path / "ro", "ro") as folder:
+        out = folder if where == "folder" else folder / "out"
+        code, err = run_cli("build", plans["a"], "-o", out, "--sections", SECTIONS)
+        assert code == 1
+        line = error_line(err)
+        assert "read-only" in line and str(out) in line, line
+        assert "sections" not in err  # stopped before running any notebook
+
+
+@pytest.mark.slow
+def test_full_output_folder_is_one_line_and_leaves_nothing(plans, tmp_path):
+    with limited_folder(tmp_path / "full", "full") as folder:
+        code, err = run_cli("build", plans["a"], "-o", folder / "out", "--sections", SECTIONS)
+        assert code == 1 and "no space left" in error_line(err).lower(), err
+        assert [p for p in folder.rglob("*") if p.is_file() and p.name != "filler"] == []
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("free_kib", [24, 48, 80])  # runs out at the snapshot, in a section, at assembly
+def test_folder_filling_up_during_a_build_keeps_the_earlier_build(plans, tmp_path, free_kib):
+    if os.geteuid() != 0:
+        pytest.skip("a full file system needs a tmpfs mount (root)")
+    folder = tmp_path / "small"
+    folder.mkdir()
+    subprocess.run(["mount", "-t", "tmpfs", "-o", "size=2m", "tmpfs", str(folder)], check=True)
+    try:
+        out = folder / "out"
+        shutil.copytree(plans["built_a"], out)
+        before = tree(out)
+        free = shutil.disk_usage(folder).free
+        (folder / "filler").write_bytes(b"\0" * (free - free_kib * 1024))  # room for some files, not a build
+        code, err = run_cli("build", plans["b"], "-o", out, "--sections", SECTIONS)
+        assert code == 1 and "no space left" in error_line(err).lower(), err
+        after = tree(out)
+        # a failed section's notebook may be kept for inspection (when it fits); nothing else changes
+        assert {k: v for k, v in after.items() if not k.startswith("notebooks/")} == \
+            {k: v for k, v in before.items() if not k.startswith("notebooks/")}
+        assert sorted(p.name for p in folder.iterdir()) == ["filler", "out"]
+    finally:
+        subprocess.run(["umount", str(folder)], check=True)
