@@ -29,10 +29,10 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 sys.path.insert(0, str(HERE))
 
-from implan_docs import charts  # noqa: E402
-from implan_docs.charts import theme  # noqa: E402
-from implan_docs.schedule import schedule_plan  # noqa: E402
-from implan_docs.workbook import read_plan  # noqa: E402
+from implan_docs import charts
+from implan_docs.charts import theme
+from implan_docs.schedule import schedule_plan
+from implan_docs.workbook import read_plan
 
 GOAL = 4.0
 

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 from PIL import Image
+from plans import minimal_rows, write_plan
 
 from implan_docs import charts
 from implan_docs.charts import fonts, gantt, theme, timeaxis
@@ -24,11 +25,10 @@ from implan_docs.charts.labels import TextLayer
 from implan_docs.charts.objectives import parse_value
 from implan_docs.charts.risk_matrix import _cell_lines
 from implan_docs.charts.workload import allocation
-from implan_docs.i18n import Messages
 from implan_docs.errors import ImplanError
+from implan_docs.i18n import Messages
 from implan_docs.schedule import schedule_plan
 from implan_docs.workbook import read_plan
-from plans import minimal_rows, write_plan
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "examples" / "rollout-plan.xlsx"
@@ -44,7 +44,7 @@ def warnings_are_errors():
 
 
 def load(path):
-    plan, findings = read_plan(path)
+    plan, _findings = read_plan(path)
     return plan, schedule_plan(plan)
 
 
@@ -117,8 +117,23 @@ def test_example_bytes_are_the_same_twice(example, tmp_path):
         assert first[name].read_bytes() == second[name].read_bytes(), name
 
 
+def test_charts_made_in_parallel_threads_are_the_same(example, example_zh):
+    """No global state: two threads making charts at once get the bytes one thread gets."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    def pngs(loaded):
+        plan, schedule = loaded
+        return [charts.render_png(c.figure) for c in (charts.milestone_chart(plan, schedule),
+                                                      charts.risk_matrix(plan), *charts.gantt_charts(plan, schedule)[:2])]
+
+    alone = [pngs(example), pngs(example_zh)]
+    with ThreadPoolExecutor(2) as pool:
+        together = list(pool.map(pngs, [example, example_zh]))
+    assert together == alone
+
+
 def test_save_png_and_save_pngs_agree_and_a_chart_is_saved_once(example, tmp_path):
-    plan, schedule = example
+    plan, _ = example
     one = charts.risk_matrix(plan)
     path = charts.save_png(one, tmp_path / "single")
     assert path == tmp_path / "single" / "risk-matrix.png"
@@ -267,8 +282,8 @@ def test_cumulative_cost_reaches_the_total_and_finds_the_budget_crossing(tmp_pat
 
 # -- Gantt pages -------------------------------------------------------------------------------------------
 def test_gantt_pages_repeat_a_split_deliverable_and_never_end_on_a_header():
-    header = lambda i: gantt.Row("header", f"D{i}", "d")  # noqa: E731
-    task = lambda i: gantt.Row("task", f"T{i}", "t")  # noqa: E731
+    header = lambda i: gantt.Row("header", f"D{i}", "d")
+    task = lambda i: gantt.Row("task", f"T{i}", "t")
     groups = [(header(1), [task(i) for i in range(10)]), (header(2), [task(i) for i in range(10, 12)]),
               (header(3), [task(i) for i in range(12, 20)])]
     pages = gantt._paginate(groups, 6)
@@ -342,7 +357,8 @@ def test_cjk_font_is_found_after_a_stale_font_cache(tmp_path):
               "fonts.check_text('門診', fonts.families_for('zh-TW'))\n"
               "print('ok')\n")
     env = dict(os.environ, MPLCONFIGDIR=str(tmp_path))
-    result = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True, timeout=120)
+    result = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True, timeout=120,
+                            check=False)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "ok"
     rebuilt = json.loads((tmp_path / cache.name).read_text())

@@ -15,9 +15,9 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent.parent
 sys.path.insert(0, str(ROOT))
 
-from implan_docs import charts  # noqa: E402
-from implan_docs.schedule import schedule_plan  # noqa: E402
-from implan_docs.workbook import read_plan  # noqa: E402
+from implan_docs import charts
+from implan_docs.schedule import schedule_plan
+from implan_docs.workbook import read_plan
 
 ZH_CHARTS = ("gantt-1", "milestones", "risk-matrix", "workload", "budget-cumulative")
 

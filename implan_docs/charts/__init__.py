@@ -18,8 +18,19 @@ from .risk_matrix import risk_matrix
 from .workload import workload_chart
 
 __all__ = [
-    "Chart", "save_png", "save_pngs", "render_png", "all_charts", "gantt_charts", "milestone_chart", "risk_matrix",
-    "workload_chart", "budget_charts", "objectives_chart", "MissingGlyphError", "FontMissingError",
+    "Chart",
+    "FontMissingError",
+    "MissingGlyphError",
+    "all_charts",
+    "budget_charts",
+    "gantt_charts",
+    "milestone_chart",
+    "objectives_chart",
+    "render_png",
+    "risk_matrix",
+    "save_png",
+    "save_pngs",
+    "workload_chart",
 ]
 
 

@@ -41,7 +41,7 @@ def _type_key(value: str) -> str:
     return canonical(value, RESOURCE_TYPES) or value
 
 
-def cost_by_type(plan: Plan, style, currency: str) -> "Chart | None":
+def cost_by_type(plan: Plan, style, currency: str) -> Chart | None:
     totals: dict[str, list[float]] = {}
     for r in plan.resources:
         cost = r.total_cost
@@ -121,7 +121,7 @@ def _window(plan: Plan, schedule: Schedule, r) -> tuple[date, date]:
     return schedule.start, schedule.finish
 
 
-def cumulative_cost(plan: Plan, schedule: Schedule, style, currency: str) -> "Chart | None":
+def cumulative_cost(plan: Plan, schedule: Schedule, style, currency: str) -> Chart | None:
     spreads = [(_window(plan, schedule, r), float(r.total_cost)) for r in plan.resources if r.total_cost]
     if not spreads:
         return None
@@ -184,7 +184,7 @@ def cumulative_cost(plan: Plan, schedule: Schedule, style, currency: str) -> "Ch
     notes.draw_on(fig, ax.transData, zorder=5)
     legend.draw(fig, entries, style, left_cm, 0.55, WIDTH_CM - left_cm - right_cm)
 
-    money = lambda v: style.t.money(v, currency)  # noqa: E731
+    money = lambda v: style.t.money(v, currency)
     if budget:
         alt = style.word("budget.alt_cumulative", start=day(style, first), finish=day(style, last),
                          total=money(total), budget=money(budget))

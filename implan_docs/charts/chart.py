@@ -4,10 +4,10 @@ from __future__ import annotations
 import io
 import re
 from collections import deque
+from collections.abc import Iterable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable
 
 from matplotlib.figure import Figure
 from PIL import Image

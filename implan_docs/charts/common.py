@@ -1,8 +1,8 @@
 """Small helpers the chart modules share: the style of a plan, statuses, dates and word lists."""
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
-from typing import Iterable
 
 from ..i18n import Messages
 from ..model import Plan

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 import threading
 import unicodedata
-from typing import Iterable
+from collections.abc import Iterable
 
 from matplotlib import font_manager
 from matplotlib.ft2font import FT2Font

@@ -105,7 +105,7 @@ def _groups(plan: Plan, schedule: Schedule) -> list[tuple[Row, list[Row]]]:
     by_deliverable: dict[str, list] = {d.id: [] for d in plan.deliverables}
     orphans = []
     for task in plan.tasks:
-        (by_deliverable[task.deliverable] if task.deliverable in by_deliverable else orphans).append(task)
+        by_deliverable.get(task.deliverable, orphans).append(task)
     groups = []
     for d in plan.deliverables:
         rows = [_task_row(plan, schedule, t, d.id) for t in by_deliverable[d.id]]
@@ -194,7 +194,7 @@ def _range(rows: list[Row], status_date: date | None, whole: bool) -> tuple[date
 
 
 def _figure(rows: list[Row], style: Style, plan: Plan, schedule: Schedule, *, arrows: bool,
-            summary: bool, calendar, whole: bool = True) -> "theme.Figure":
+            summary: bool, calendar, whole: bool = True) -> theme.Figure:
     n = max(len(rows), 1)
     first, end = _range(rows, schedule.status_date, whole)
     span_days = (end - first).days
@@ -356,7 +356,7 @@ def _row_labels(fig, ax, rows: list[Row], style: Style) -> None:
     layer = TextLayer(style.families)
     size = theme.SMALL
     pt = 72 / 2.54  # points per cm
-    x_of = lambda cm: cm / WIDTH_CM  # noqa: E731  figure fraction
+    x_of = lambda cm: cm / WIDTH_CM
     header_x, task_x, gap = 0.25, 0.55, 0.18
     ids = [r.id for r in rows if r.kind in ("task", "milestone", "summary")]
     id_width = max((layer.width(i, size) for i in ids), default=0) / pt

@@ -162,7 +162,7 @@ def milestone_chart(plan: Plan, schedule: Schedule, language: str | None = None)
             dates_layer.add(text, x, y, theme.SMALL, ha="right", dx=-6, colour=theme.INK)
     dates_layer.draw_on(fig, ax.transData, zorder=4)
 
-    w = lambda key: style.word(f"milestones.{key}")  # noqa: E731
+    w = lambda key: style.word(f"milestones.{key}")
     kinds = {i.kind for i in shown}
     states = {i.state for i in shown}
     entries = [(legend.marker(m, "white", theme.INK, 1.2), w(kind))

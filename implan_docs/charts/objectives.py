@@ -9,6 +9,7 @@ beside the markers as the workbook has them.
 """
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 
@@ -43,7 +44,7 @@ def parse_value(raw) -> Value | None:
     if raw is None or isinstance(raw, bool):
         return None
     if isinstance(raw, (int, float)):
-        if raw != raw or raw in (float("inf"), float("-inf")):
+        if not math.isfinite(raw):
             return None
         text = f"{raw:,.0f}" if float(raw).is_integer() else f"{raw:,.2f}".rstrip("0").rstrip(".")
         return Value(float(raw), "", text)
@@ -104,8 +105,6 @@ def _scale(row: Row) -> tuple[float, float]:
 
 def _nice_ceil(value: float) -> float:
     """The next "round" number at or above value: 95 -> 100, 120 -> 150, 6.4 -> 7."""
-    import math
-
     mag = 10 ** math.floor(math.log10(value))
     for step in (1, 1.5, 2, 2.5, 3, 4, 5, 6, 7, 8, 10):
         if step * mag >= value * 1.03:
@@ -133,7 +132,9 @@ def objectives_chart(plan: Plan, language: str | None = None) -> Chart | None:
     values = TextLayer(style.families)
     for y, row in enumerate(rows):
         lo, hi = _scale(row)
-        pos = lambda v: (v - lo) / (hi - lo)  # noqa: E731
+        def pos(v: float, lo: float = lo, hi: float = hi) -> float:
+            return (v - lo) / (hi - lo)
+
         tracks.append([(0.0, y + 0.12), (1.0, y + 0.12)])
         t = pos(row.target.number)
         target_pts.append((t, y + 0.12))
@@ -174,8 +175,8 @@ def objectives_chart(plan: Plan, language: str | None = None) -> Chart | None:
     ax.add_collection(LineCollection(tracks, colors=theme.GRID, linewidths=3.0, capstyle="round", zorder=1),
                       autolim=False)
     for start, end in arrows:
-        ax.annotate("", xy=end, xytext=start, arrowprops=dict(arrowstyle="-|>", color=theme.BLUE, linewidth=1.4,
-                                                              shrinkA=4, shrinkB=5, mutation_scale=9), zorder=2)
+        ax.annotate("", xy=end, xytext=start, arrowprops={"arrowstyle": "-|>", "color": theme.BLUE, "linewidth": 1.4,
+                                                              "shrinkA": 4, "shrinkB": 5, "mutation_scale": 9}, zorder=2)
     if base_pts:
         xs, ys = zip(*base_pts)
         ax.scatter(xs, ys, s=26, c="white", edgecolors=theme.GREY, linewidths=1.3, zorder=3)

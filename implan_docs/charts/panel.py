@@ -12,7 +12,12 @@ import numpy as np
 from matplotlib.collections import Collection, PathCollection
 from matplotlib.lines import Line2D
 from matplotlib.markers import MarkerStyle
-from matplotlib.transforms import Bbox, BboxTransformFrom, BboxTransformTo, TransformedBbox
+from matplotlib.transforms import (
+    Bbox,
+    BboxTransformFrom,
+    BboxTransformTo,
+    TransformedBbox,
+)
 
 from .theme import CM
 

@@ -88,7 +88,7 @@ def risk_matrix(plan: Plan, language: str | None = None) -> Chart | None:
 
     cell_w_pt = (WIDTH_CM - LEFT_CM - RIGHT_CM) / 5 / 2.54 * 72
     layer = TextLayer(style.families)
-    plus = lambda n: style.word("more", n=n)  # noqa: E731
+    plus = lambda n: style.word("more", n=n)
     by_cell: dict[tuple[int, int], list[str]] = {}
     for r in risks:
         by_cell.setdefault((r.impact, r.likelihood), []).append(r.id)
@@ -107,7 +107,7 @@ def risk_matrix(plan: Plan, language: str | None = None) -> Chart | None:
     layer.draw_on(fig, ax.transData, zorder=3)
 
     # Axis names and level names.
-    w = lambda key, **v: style.word(f"risk.{key}", **v)  # noqa: E731
+    w = lambda key, **v: style.word(f"risk.{key}", **v)
     names = TextLayer(style.families)
     pt = 72 / 2.54
     for level in range(1, 6):

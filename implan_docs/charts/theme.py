@@ -75,7 +75,7 @@ def tint(colour: str, amount: float) -> tuple[float, float, float]:
     return (r + (1 - r) * amount, g + (1 - g) * amount, b + (1 - b) * amount)
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def solid_colours() -> tuple[tuple[int, int, int], ...]:
     """Every fill and line colour the charts use, as 8-bit RGB: kept exactly in the PNG palette."""
     named = [v for k, v in globals().items() if k.isupper() and isinstance(v, str) and v.startswith("#")]
@@ -83,7 +83,7 @@ def solid_colours() -> tuple[tuple[int, int, int], ...]:
     light = [tint(c, amount) for c in [*STATUS.values(), BLUE] for amount in (PART, 0.5, 0.7, 0.78, 0.85)]
     out = []
     for colour in ["#FFFFFF", *named, *light]:
-        rgb = tuple(int(round(v * 255)) for v in to_rgb(colour))
+        rgb = tuple(round(v * 255) for v in to_rgb(colour))
         if rgb not in out:
             out.append(rgb)
     return tuple(out)

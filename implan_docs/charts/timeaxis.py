@@ -8,6 +8,7 @@ period that names them (month for days and weeks, year for months and quarters),
 from __future__ import annotations
 
 from datetime import date, timedelta
+from itertools import pairwise
 
 from babel.dates import format_date, format_skeleton
 from matplotlib.axes import Axes
@@ -16,8 +17,8 @@ from matplotlib.ticker import NullLocator
 from matplotlib.transforms import blended_transform_factory
 
 from . import theme
-from .panel import Panel
 from .labels import TextLayer, typeface
+from .panel import Panel
 from .theme import Style
 
 DAY_SPAN = 31  # at most this many days: one tick a day
@@ -58,7 +59,7 @@ def _periods(first: date, end: date, unit: str) -> list[date]:
         start, step = _month_start(first), lambda d: _add_months(d, 1)
     elif unit == "quarter":
         start = date(first.year, 3 * ((first.month - 1) // 3) + 1, 1)
-        step = lambda d: _add_months(d, 3)  # noqa: E731
+        step = lambda d: _add_months(d, 3)
     else:  # year
         start, step = date(first.year, 1, 1), lambda d: date(d.year + 1, 1, 1)
     out = [start]
@@ -104,7 +105,7 @@ def _tier_label(d: date, unit: str, style: Style, room_pt: float) -> str:
     return ""
 
 
-def apply(ax: "Axes | Panel", first: date, end: date, style: Style, width_cm: float, top: bool = True) -> str:
+def apply(ax: Axes | Panel, first: date, end: date, style: Style, width_cm: float, top: bool = True) -> str:
     """Set up a date x-axis over [first, end) on an axes ``width_cm`` wide; returns the unit chosen.
 
     Ticks at period boundaries (with light grid lines), labels centred in their period (weeks: at
@@ -146,7 +147,7 @@ def apply(ax: "Axes | Panel", first: date, end: date, style: Style, width_cm: fl
     sign, edge, va = (1, 1.0, "bottom") if top else (-1, 0.0, "top")
     pad = 4.0
     lines = 1
-    for i, (a, b) in enumerate(zip(bounds, bounds[1:])):
+    for i, (a, b) in enumerate(pairwise(bounds)):
         if i % every:
             continue
         lo, hi = max(a, first), min(b, end)
@@ -169,7 +170,7 @@ def apply(ax: "Axes | Panel", first: date, end: date, style: Style, width_cm: fl
     tier_unit = "month" if unit in ("day", "week") else "year"
     offset = pad + lines * theme.SMALL * 1.2 + 2
     tier_bounds = _periods(first, end, tier_unit)
-    for a, b in zip(tier_bounds, tier_bounds[1:]):
+    for a, b in pairwise(tier_bounds):
         lo, hi = max(a, first), min(b, end)
         if hi <= lo:
             continue

@@ -89,7 +89,7 @@ def _number(value: float) -> str:
 def workload_chart(plan: Plan, schedule: Schedule, language: str | None = None) -> Chart | None:
     """Heat map of allocated vs available days per person; None when no task has an owner with dates."""
     style = style_for(plan, language)
-    w = lambda key, **v: style.word(f"workload.{key}", **v)  # noqa: E731
+    w = lambda key, **v: style.word(f"workload.{key}", **v)
     calendar = getattr(schedule, "calendar", None)
     if calendar is None:
         from .gantt import _calendar
