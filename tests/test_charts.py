@@ -11,6 +11,7 @@ import os
 import subprocess
 import sys
 import warnings
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -292,6 +293,18 @@ def test_gantt_pages_repeat_a_split_deliverable_and_never_end_on_a_header():
     assert pages[1][0].id == "D1" and pages[1][0].continued
     flat = [r.id for p in pages for r in p if r.kind == "task"]
     assert flat == [f"T{i}" for i in range(20)]
+
+
+def test_tasks_without_a_deliverable_are_grouped_last(tmp_path):
+    rows = minimal_rows()
+    rows["Tasks"].append({"ID": "T9", "Task": "Loose end", "Owner": PERSON, "Duration": 2})
+    rows["RACI"].append({"Item": "T9", PERSON: "A/R"})
+    plan, schedule = load(write_plan(tmp_path / "orphan.xlsx", rows=rows))
+    groups = gantt._groups(plan, schedule)
+    assert [h.id for h, _ in groups] == ["D1", ""] and [r.id for r in groups[1][1]] == ["T9"]
+    summary = [replace(h, kind="summary") for h, _ in groups]
+    fig = gantt._figure(summary, style_for(plan), plan, schedule, arrows=False, summary=True, calendar=None)
+    charts.render_png(fig)
 
 
 def test_a_small_plan_has_one_gantt_and_a_large_one_a_summary_and_pages(example, tmp_path):

@@ -374,6 +374,10 @@ def _row_labels(fig, ax, rows: list[Row], style: Style) -> None:
             text = layer.fit(text, room, size, bold=True, location=r.location)
             layer.add(text, x_of(header_x), y, size, bold=True, colour=theme.INK, location=r.location)
             continue
+        if r.kind == "summary" and not r.id:  # the group of tasks without a deliverable
+            text = layer.fit(style.word("gantt.no_deliverable"), (right - header_x) * pt, size)
+            layer.add(text, x_of(header_x), y, size, colour=theme.INK)
+            continue
         x_id = header_x if r.kind == "summary" else task_x
         ident = layer.fit(r.id, id_width * pt, size)
         layer.add(ident, x_of(x_id), y, size, colour=theme.GREY)
