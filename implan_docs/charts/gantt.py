@@ -19,7 +19,7 @@ import math
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
-from matplotlib.collections import LineCollection, PolyCollection
+from matplotlib.collections import LineCollection
 from matplotlib.transforms import blended_transform_factory
 
 from ..errors import Location
@@ -29,7 +29,7 @@ from . import legend, theme, timeaxis
 from .chart import Chart
 from .common import count_statuses, day, status_word, style_for, task_status
 from .labels import TextLayer
-from .panel import Panel
+from .panel import Panel, rect_collection
 from .theme import Style
 
 ROWS_PER_PAGE = 40
@@ -217,7 +217,7 @@ def _figure(rows: list[Row], style: Style, plan: Plan, schedule: Schedule, *, ar
     left = -LABEL_CM / axes_cm
     bands = [_rect(left, 1.0, i, 1.0) for i, r in enumerate(rows) if r.kind == "header"]
     if bands:
-        ax.add_collection(PolyCollection(bands, facecolors=ROW_BAND, edgecolors="none", transform=band,
+        ax.add_collection(rect_collection(bands, facecolors=ROW_BAND, edgecolors="none", transform=band,
                                          clip_on=False, zorder=0.1), autolim=False)
     if span_days <= SHADE_MAX_DAYS and calendar is not None:
         runs, d = [], first
@@ -229,7 +229,7 @@ def _figure(rows: list[Row], style: Style, plan: Plan, schedule: Schedule, *, ar
                     runs.append([_x(d), _x(d) + 1])
             d += timedelta(days=1)
         if runs:
-            ax.add_collection(PolyCollection([_rect(a, b, 0.5, 1.0) for a, b in runs], facecolors=NONWORKING,
+            ax.add_collection(rect_collection([_rect(a, b, 0.5, 1.0) for a, b in runs], facecolors=NONWORKING,
                                              edgecolors="none", transform=blended_transform_factory(
                                                  ax.transData, ax.transAxes), zorder=0.2), autolim=False)
             used.add("nonworking")
@@ -303,22 +303,22 @@ def _figure(rows: list[Row], style: Style, plan: Plan, schedule: Schedule, *, ar
         positions[r.id] = (x0, x1, y)
 
     if summary_bars:
-        ax.add_collection(PolyCollection(summary_bars, facecolors=summary_fc, edgecolors="none", zorder=2),
+        ax.add_collection(rect_collection(summary_bars, facecolors=summary_fc, edgecolors="none", zorder=2),
                           autolim=False)
     if buffers:
-        ax.add_collection(PolyCollection(buffers, facecolors="white", edgecolors=theme.BUFFER, linewidths=0.5,
+        ax.add_collection(rect_collection(buffers, facecolors="white", edgecolors=theme.BUFFER, linewidths=0.5,
                                          zorder=1.9), autolim=False)
         ax.add_collection(LineCollection(_hatch(buffers, pt_per_day, ROW_CM / 2.54 * 72), colors=theme.BUFFER,
                                          linewidths=0.5, zorder=1.95), autolim=False)
     if base:
-        ax.add_collection(PolyCollection(base, facecolors=base_fc, edgecolors="none", zorder=2), autolim=False)
+        ax.add_collection(rect_collection(base, facecolors=base_fc, edgecolors="none", zorder=2), autolim=False)
     if late_parts:
-        ax.add_collection(PolyCollection(late_parts, facecolors=theme.LATE, edgecolors="none", zorder=2.05),
+        ax.add_collection(rect_collection(late_parts, facecolors=theme.LATE, edgecolors="none", zorder=2.05),
                           autolim=False)
     if done:
-        ax.add_collection(PolyCollection(done, facecolors=done_fc, edgecolors="none", zorder=2.1), autolim=False)
+        ax.add_collection(rect_collection(done, facecolors=done_fc, edgecolors="none", zorder=2.1), autolim=False)
     if base:  # outlines last, so the critical edge is not covered by the done part
-        ax.add_collection(PolyCollection(base, facecolors="none", edgecolors=base_ec, linewidths=base_lw,
+        ax.add_collection(rect_collection(base, facecolors="none", edgecolors=base_ec, linewidths=base_lw,
                                          zorder=2.2), autolim=False)
     if ms_x:
         ax.markers(ms_x, ms_y, "D", 30, ms_fc, ms_ec, 1.0, zorder=3)

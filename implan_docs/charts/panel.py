@@ -12,6 +12,7 @@ import numpy as np
 from matplotlib.collections import Collection, PathCollection
 from matplotlib.lines import Line2D
 from matplotlib.markers import MarkerStyle
+from matplotlib.path import Path
 from matplotlib.transforms import (
     Bbox,
     BboxTransformFrom,
@@ -81,6 +82,47 @@ class Panel:
         line.set_clip_box(self.bbox)
         self.figure.add_artist(line)
         return line
+
+
+_CLOSED_QUAD = np.array([1, 2, 2, 2, 79], np.uint8)  # MOVETO, 3 x LINETO, CLOSEPOLY
+
+
+def rect_collection(rects, facecolors="none", edgecolors="none", linewidths=0.0, **kwargs) -> PathCollection:
+    """Like ``PolyCollection(rects, ...)`` for many rectangles (4 corners each), but one compound path per
+    distinct style: building a Path per rectangle costs about 40 us in matplotlib's checks, and a
+    5,000-task plan has some 15,000 bars, bands and outlines."""
+    n = len(rects)
+
+    def each(value):
+        if isinstance(value, (list, np.ndarray)) and len(value) == n and n and not _is_colour(value):
+            return list(value)
+        return [value] * n
+
+    faces, edges, widths = each(facecolors), each(edgecolors), each(linewidths)
+    groups: dict = {}
+    for rect, face, edge, width in zip(rects, faces, edges, widths):
+        key = (_key(face), _key(edge), float(width))
+        groups.setdefault(key, (face, edge, width, []))[3].append(rect)
+    paths, fcs, ecs, lws = [], [], [], []
+    for face, edge, width, members in groups.values():
+        corners = np.asarray(members, float).reshape(-1, 4, 2)
+        verts = np.concatenate([corners, corners[:, :1]], axis=1).reshape(-1, 2)
+        codes = np.tile(_CLOSED_QUAD, len(members))
+        paths.append(Path._fast_from_codes_and_verts(verts, codes) if hasattr(Path, "_fast_from_codes_and_verts")
+                     else Path(verts, codes))
+        fcs.append(face)
+        ecs.append(edge)
+        lws.append(width)
+    return PathCollection(paths, facecolors=fcs, edgecolors=ecs, linewidths=lws, **kwargs)
+
+
+def _is_colour(value) -> bool:
+    """An RGB(A) tuple given as a list/array (one colour), rather than one colour per rectangle."""
+    return len(value) in (3, 4) and all(isinstance(v, (int, float, np.floating)) for v in value)
+
+
+def _key(colour):
+    return colour if isinstance(colour, str) else tuple(float(v) for v in colour)
 
 
 def _identity():

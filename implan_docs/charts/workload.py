@@ -12,7 +12,6 @@ import math
 from collections import defaultdict
 from datetime import date, timedelta
 
-from matplotlib.collections import PolyCollection
 from matplotlib.transforms import blended_transform_factory
 
 from ..model import Plan
@@ -21,7 +20,7 @@ from . import legend, theme, timeaxis
 from .chart import Chart
 from .common import day, join, style_for
 from .labels import TextLayer
-from .panel import Panel
+from .panel import Panel, rect_collection
 
 MAX_PEOPLE = 40
 ROW_CM = 0.48
@@ -151,7 +150,7 @@ def workload_chart(plan: Plan, schedule: Schedule, language: str | None = None) 
                 dark = key in ("high", "over")
                 numbers.add(text, (x0 + x1) / 2, y, theme.SMALL, bold=key == "over", ha="center",
                             colour="white" if dark else theme.INK)
-    ax.add_collection(PolyCollection(cells, facecolors=colours, edgecolors="white", linewidths=0.8, zorder=1),
+    ax.add_collection(rect_collection(cells, facecolors=colours, edgecolors="white", linewidths=0.8, zorder=1),
                       autolim=False)
     numbers.draw_on(fig, ax.transData, zorder=3)
 
