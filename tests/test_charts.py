@@ -282,6 +282,18 @@ def test_cumulative_cost_reaches_the_total_and_finds_the_budget_crossing(tmp_pat
 
 
 # -- Gantt pages -------------------------------------------------------------------------------------------
+def test_rectangles_are_grouped_by_style_whatever_their_number():
+    from implan_docs.charts.panel import rect_collection
+
+    quads = [[(0, 0), (1, 0), (1, 1), (0, 1)], [(2, 0), (3, 0), (3, 1), (2, 1)], [(4, 0), (5, 0), (5, 1), (4, 1)]]
+    coll = rect_collection(quads, facecolors="none", edgecolors=["red", "red", (0.0, 0.0, 1.0)],
+                           linewidths=[1.0, 1.0, 2.0])
+    assert [len(p.vertices) for p in coll.get_paths()] == [10, 5]
+    assert list(coll.get_linewidths()) == [1.0, 2.0]
+    with pytest.raises(ValueError):
+        rect_collection(quads, facecolors=["red"])
+
+
 def test_gantt_pages_repeat_a_split_deliverable_and_never_end_on_a_header():
     header = lambda i: gantt.Row("header", f"D{i}", "d")
     task = lambda i: gantt.Row("task", f"T{i}", "t")
