@@ -431,3 +431,17 @@ def test_every_chart_of_a_5000_task_plan(tmp_path):
     sample = [c for c in again if c.name in ("gantt-7", "workload", "milestones", "risk-matrix")]
     for chart, path in zip(sample, charts.save_pngs(sample, tmp_path / "again")):
         assert path.read_bytes() == files[chart.name].read_bytes(), chart.name
+
+
+def test_emoji_and_right_to_left_labels_render(tmp_path):
+    """Emoji come from the Symbola fallback; Hebrew and Arabic are put in visual order and joined."""
+    from implan_docs.check import check_plan
+
+    assert fonts.drawable("שלום") == "םולש"
+    assert fonts.drawable("a 👍🏽\ufe0f") == "a 👍"  # skin tone and variation selector modify the emoji
+    assert "Symbola" in fonts.families_for("en")
+    rows = minimal_rows()
+    rows["Tasks"][0]["Task"] = "Launch 🚀 rollout ✅ שלום مرحبا"
+    checked = check_plan(write_plan(tmp_path / "plan.xlsx", rows=rows))
+    for chart in charts.gantt_charts(checked.plan, checked.schedule):
+        Image.open(charts.save_png(chart, tmp_path)).verify()

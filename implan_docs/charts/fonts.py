@@ -21,6 +21,11 @@ from ..errors import ImplanError, Location
 LATIN = "DejaVu Sans"
 CJK = "Noto Sans CJK TC"
 CJK_PACKAGE = "fonts-noto-cjk"
+# Last fallback for emoji and pictographs (monochrome outlines that Agg can draw; colour emoji fonts are
+# bitmaps it cannot). Installed by scripts/setup (Debian fonts-symbola); used only if present.
+SYMBOLS = "Symbola"
+# Characters that only modify the one before them (emoji variation selectors, skin tones): not drawn alone.
+_MODIFIERS = frozenset(range(0xFE00, 0xFE10)) | frozenset(range(0x1F3FB, 0x1F400))
 
 # Han, Bopomofo, CJK symbols and punctuation, kana, Hangul, full-width forms.
 _CJK_RE = re.compile(
@@ -46,10 +51,25 @@ def has_cjk(text: str) -> bool:
 def families_for(language: str, texts: Iterable[str] = ()) -> tuple[str, ...]:
     """The font list for a plan's charts: CJK first for zh-* plans and plans with CJK text."""
     cjk_first = language.lower().startswith("zh") or any(has_cjk(s) for s in texts if s)
+    symbols = (SYMBOLS,) if _installed(SYMBOLS) else ()
     if cjk_first:
         require_cjk()
-        return (CJK, LATIN)
-    return (LATIN, CJK) if cjk_installed() else (LATIN,)
+        return (CJK, LATIN) + symbols
+    return ((LATIN, CJK) if cjk_installed() else (LATIN,)) + symbols
+
+
+_installed_cache: dict[str, bool] = {}
+
+
+def _installed(family: str) -> bool:
+    with _lock:
+        if family not in _installed_cache:
+            found = _find(family) is not None
+            if not found:  # installed after matplotlib cached the system's fonts?
+                _add_system_fonts()
+                found = _find(family) is not None
+            _installed_cache[family] = found
+        return _installed_cache[family]
 
 
 def cjk_installed() -> bool:
@@ -112,6 +132,7 @@ _charmaps: dict[tuple[str, bool], frozenset[int]] = {}
 
 def face(family: str, bold: bool = False) -> FT2Font | None:
     """A private FT2Font of the family (not matplotlib's shared cached object), or None if absent."""
+    bold = bold and family != SYMBOLS  # Symbola has no bold face; asking makes matplotlib log a warning
     key = (family, bold)
     with _lock:
         if key not in _faces:
@@ -130,11 +151,22 @@ def coverage(family: str, bold: bool = False) -> frozenset[int]:
     return _charmaps.get((family, bold), frozenset())
 
 
+# Hebrew, Arabic, Syriac, Thaana, NKo... and their presentation forms: text that needs the bidi algorithm.
+_RTL_RE = re.compile("[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufeff]")
+
+
 def drawable(text: str) -> str:
-    """The text as it will be drawn on one line: NFC, controls and invisible format characters removed."""
+    """The text as it will be drawn on one line: NFC, controls and invisible format characters removed,
+    and right-to-left runs in visual order with Arabic letters joined (matplotlib draws glyphs left to
+    right and does neither: python-bidi and arabic-reshaper do)."""
     text = unicodedata.normalize("NFC", text)
+    if _RTL_RE.search(text):
+        import arabic_reshaper
+        from bidi import get_display
+
+        text = get_display(arabic_reshaper.reshape(text))
     return "".join(" " if ch in "\t\r\n" else ch for ch in text
-                   if ch in "\t\r\n" or unicodedata.category(ch) not in ("Cc", "Cf"))
+                   if ch in "\t\r\n" or (unicodedata.category(ch) not in ("Cc", "Cf") and ord(ch) not in _MODIFIERS))
 
 
 def check_text(text: str, families: Iterable[str], bold: bool = False, location: Location | None = None) -> None:
@@ -142,7 +174,7 @@ def check_text(text: str, families: Iterable[str], bold: bool = False, location:
     families = tuple(families)
     maps = [coverage(f, bold) for f in families]
     for ch in text:
-        if ch.isspace() or unicodedata.category(ch) in ("Cc", "Cf"):
+        if ch.isspace() or unicodedata.category(ch) in ("Cc", "Cf") or ord(ch) in _MODIFIERS:
             continue
         code = ord(ch)
         if not any(code in m for m in maps):
