@@ -46,6 +46,14 @@ class Context:
         path = save_png(chart, self.charts_dir)
         return b.Figure(f"charts/{path.name}", chart.caption, chart.alt, chart.width_cm, chart.landscape)
 
+    def figures(self, charts) -> list[b.Figure]:
+        """Save several charts (PNG compression overlaps drawing the next one) and return their blocks."""
+        from ..charts import save_pngs
+
+        charts = list(charts)
+        paths = save_pngs(charts, self.charts_dir)
+        return [b.Figure(f"charts/{p.name}", c.caption, c.alt, c.width_cm, c.landscape) for c, p in zip(charts, paths)]
+
 
 def _parse_date(value) -> date | None:
     if value in (None, ""):

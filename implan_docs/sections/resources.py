@@ -37,8 +37,7 @@ def build(ctx: Context) -> b.Fragment:
                      b.Cell(t.money(total, p.currency), bold=True, align="right"), b.Cell("100%", align="right")))
         out.append(b.table((t("table.type"), t("table.count"), t("table.cost"), t("table.share")), rows,
                            caption=t("caption.cost_by_type"), widths=(2, 1, 1.6, 1)))
-        for chart in budget_charts(plan, s, ctx.language):
-            out.append(ctx.figure(chart))
+        out += ctx.figures(budget_charts(plan, s, ctx.language))
     else:
         out.append(b.Paragraph(t("resources.none")))
 
