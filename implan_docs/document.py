@@ -36,6 +36,8 @@ from .template import LABEL_PREFIX, SECTION_PREFIX, TemplateInfo, load_template,
 #: Noto Sans CJK TC from fonts-noto-cjk.
 EAST_ASIAN_FONT = "Microsoft JhengHei"
 WORD_LANG = {"en": "en-US", "zh-TW": "zh-TW"}
+# An empty paragraph after each table: a table directly followed by another would merge with it in Word.
+TABLE_SPACER = '<w:p><w:pPr><w:spacing w:before="0" w:after="120"/></w:pPr></w:p>'
 FIXED_TIMESTAMP = datetime(2000, 1, 1)
 SEQ_FIGURE, SEQ_TABLE = "Figure", "Table"
 TWIP_EMU = 635  # EMU per twip
@@ -216,6 +218,11 @@ class _Assembler:
         if self.landscape:
             self.end_landscape()
         self.flush()
+        # The spacer after a section's last table is not needed (the next section starts a new page) and,
+        # when the table ends at the foot of a page, it would spill onto a page of its own.
+        last = anchor.getprevious()
+        if last is not None and _is_table_spacer(last):
+            last.getparent().remove(last)
 
     def render_block(self, block, frag: B.Fragment) -> None:
         is_landscape = isinstance(block, B.Figure) and block.landscape
@@ -441,7 +448,7 @@ class _Assembler:
             self.buffer.append(self.caption_xml(SEQ_TABLE, block.caption, keep_next=True))
         self.buffer.append(table_xml(block, self.text_box()[0], self.sid("Plan Table"), self.sid("Table Text")))
         # a table directly followed by another table would merge with it in Word
-        self.buffer.append('<w:p><w:pPr><w:spacing w:before="0" w:after="120"/></w:pPr></w:p>')
+        self.buffer.append(TABLE_SPACER)
 
     def _image(self, block: B.Figure, frag: B.Fragment) -> tuple[Path, Image]:
         loc = Location(file=f"fragments/{frag.section}.json")
@@ -622,10 +629,20 @@ def _number(value, default: float, lo: float, hi: float) -> float:
     return min(hi, max(lo, v))
 
 
+def _is_table_spacer(el) -> bool:
+    ppr = el[0] if el.tag == qn("w:p") and len(el) == 1 else None
+    if ppr is None or ppr.tag != qn("w:pPr") or len(ppr) != 1 or ppr[0].tag != qn("w:spacing"):
+        return False
+    return ppr[0].get(qn("w:before")) == "0" and ppr[0].get(qn("w:after")) == "120"
+
+
 def _text_twips(word: str, size_pt: float, factor: float) -> int:
-    """Rough width of a word: East Asian characters are 1 em, others about ``factor`` em."""
+    """Rough width of a word: East Asian characters are 1 em, others about ``factor`` em, and about a
+    quarter em where the script changes (Word and LibreOffice add a gap between Chinese and digits)."""
     em = size_pt * 20
-    return int(sum(em if ord(ch) >= 0x2E80 else em * factor for ch in word))
+    wide = [ord(ch) >= 0x2E80 for ch in word]
+    switches = sum(1 for a, b in zip(wide, wide[1:]) if a != b)
+    return int(sum(em if w else em * factor for w in wide) + switches * em * 0.25)
 
 
 def _min_widths(block: B.Table, ncols: int, size_pt: float) -> list[int]:
@@ -708,7 +725,9 @@ def _story_parts(document) -> list:
 # -- language, fonts, properties --------------------------------------------------------------------
 def _set_language(document, language: str) -> None:
     """Word language of the text (Latin and East Asian), East Asian font, Chinese line breaking."""
-    lang = WORD_LANG.get(language, language)
+    # Latin text (names, codes, numbers) keeps a Latin language even in a zh-TW plan: marked zh-TW, LibreOffice
+    # breaks "App" or "100%" at any letter. Chinese text gets zh-TW through w:eastAsia.
+    lang = "en-US" if language.lower().startswith("zh") else WORD_LANG.get(language, language)
     styles = document.styles.element
     rpr_default = styles.find(f"{qn('w:docDefaults')}/{qn('w:rPrDefault')}/{qn('w:rPr')}")
     if rpr_default is None:

@@ -91,9 +91,12 @@ def main(argv):
             fail(5, "LibreOffice could not open the document")
         doc.getTextFields().refresh()
         indexes = doc.getDocumentIndexes()
-        for i in range(indexes.getCount()):
-            indexes.getByIndex(i).update()
-        doc.getTextFields().refresh()  # page references inside the updated indexes
+        # Twice: filling the lists of figures and tables can push the pages after them, which the table of
+        # contents updated first would not yet know (every entry one page short).
+        for _ in range(2):
+            for i in range(indexes.getCount()):
+                indexes.getByIndex(i).update()
+            doc.getTextFields().refresh()  # page references inside the updated indexes
         pages = bookmark_pages(doc)
         listed = []
         for i in range(indexes.getCount()):

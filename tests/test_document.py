@@ -284,7 +284,8 @@ def test_language_and_east_asian_settings_zh_tw(tmp_path):
     d = docx.Document(str(out))
     styles = d.styles.element
     lang = styles.find(f"{W}docDefaults/{W}rPrDefault/{W}rPr/{W}lang")
-    assert lang.get(f"{W}val") == "zh-TW" and lang.get(f"{W}eastAsia") == "zh-TW"
+    # Latin text keeps a Latin language (LibreOffice would otherwise break "App" or "100%" anywhere)
+    assert lang.get(f"{W}val") == "en-US" and lang.get(f"{W}eastAsia") == "zh-TW"
     fonts = styles.find(f"{W}docDefaults/{W}rPrDefault/{W}rPr/{W}rFonts")
     assert fonts.get(f"{W}eastAsia") == "Microsoft JhengHei"
     with_fonts = [s for s in styles.iter(f"{W}rFonts")]
