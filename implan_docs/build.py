@@ -36,6 +36,7 @@ class BuildResult:
     findings: tuple[Finding, ...]
     outcomes: list[Outcome] = field(default_factory=list)
     seconds: float = 0.0
+    note: str = ""  # e.g. the PDF was made without LibreOffice's UNO bridge: TOC without page numbers
 
 
 def output_stem(checked: Checked) -> str:
@@ -113,14 +114,15 @@ def build_plan(workbook: str | Path, output: str | Path, *, template: str | Path
 
         xlsx_path = staging / f"{stem}-filled.xlsx"
         write_filled_workbook(workbook, checked.plan, schedule, xlsx_path)
-        pdf_path = None
+        pdf_path, note = None, ""
         if pdf:
             emit("phase", "pdf")
             from .pdf import to_pdf
 
             pdf_path = staging / f"{stem}.pdf"
             result = to_pdf(docx_path, pdf_path)
-            toc_pages = getattr(result, "toc_pages", None)
+            note = result.note or ""
+            toc_pages = result.toc_pages
             if toc_pages:
                 # write the page numbers LibreOffice found into the .docx's TOC result (still a real field)
                 assemble(template_path, fragments, fields, checked.plan.language, docx_path, staging,
@@ -136,7 +138,7 @@ def build_plan(workbook: str | Path, output: str | Path, *, template: str | Path
         shutil.rmtree(staging, ignore_errors=True)
         lock.close()
     return BuildResult(output / docx_path.name, output / xlsx_path.name, output / pdf_path.name if pdf_path else None,
-                       checked.findings, outcomes, time.perf_counter() - started)
+                       checked.findings, outcomes, time.perf_counter() - started, note)
 
 
 def template_fields(checked: Checked, ctx) -> dict[str, str]:

@@ -47,6 +47,9 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("--strict", action="store_true", help="findings (warnings) fail the check too")
     s.add_argument("--format", choices=["text", "json"], default="text")
     s.add_argument("--status-date", type=_date, help="progress as of this date (default: Project Status date)")
+    s.add_argument("--template", type=Path, help="also check a Word template (placeholders, styles, safety)")
+    s.add_argument("--notebooks", type=Path, action="append", default=[],
+                   help="also check your own section notebooks in this folder (parameters cell); may repeat")
 
     s = sub.add_parser("schedule", help="compute the schedule and write the filled workbook")
     s.add_argument("workbook", type=Path)
@@ -154,17 +157,28 @@ def cmd_check(args) -> int:
 
     result = check_plan(args.workbook, args.status_date)
     errors, warnings = result.errors, result.warnings
+    if args.template:
+        from .findings import make
+        from .template import check_template
+
+        name = args.template.name
+        errors = errors + [make("E190", Location(file=name), problem=line.removeprefix(f"{name}: "))
+                           for line in check_template(args.template)]
+    if args.notebooks:
+        from .notebooks import discover
+
+        discover(args.notebooks)  # a notebook breaking the parameters contract is one line, exit 1
     if args.format == "json":
         doc = {
             "file": str(args.workbook),
             "ok": not errors and not (args.strict and warnings),
             "errors": len(errors),
             "warnings": len(warnings),
-            "findings": [f.as_dict() for f in result.findings],
+            "findings": [f.as_dict() for f in [f for f in errors if f not in result.findings] + list(result.findings)],
         }
         print(json.dumps(doc, ensure_ascii=False, indent=2))
     else:
-        for f in result.findings:
+        for f in [f for f in errors if f not in result.findings] + list(result.findings):
             print(str(f))
         print(_summary(args.workbook.name, len(errors), len(warnings)))
     return 1 if errors or (args.strict and warnings) else 0
@@ -276,6 +290,8 @@ def _report(result) -> None:
     print(f"wrote {result.workbook}")
     if result.pdf:
         print(f"wrote {result.pdf}")
+    if result.note:
+        print(result.note)
     if warnings:
         print(f"{len(warnings)} open question(s) listed in the appendix (run implan check to see them)")
     print(f"built in {result.seconds:.1f} s")

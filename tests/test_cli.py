@@ -223,3 +223,24 @@ def limited_folder(folder: Path, kind: str):
         yield folder
     finally:
         subprocess.run(["umount", str(folder)], check=True)
+
+
+def test_check_a_template_and_own_notebooks(tmp_path, capsys):
+    import docx
+
+    template = docx.Document(str(ROOT / "templates" / "plan.docx"))
+    for p in template.paragraphs:
+        if p.text == "{{section:risks}}":
+            p._p.getparent().remove(p._p)
+    template.save(str(tmp_path / "corporate.docx"))
+    code, out, _ = run(capsys, "check", EXAMPLE, "--template", tmp_path / "corporate.docx")
+    assert code == 1
+    assert out.splitlines()[0] == ("corporate.docx: E190 template problem: placeholder {{section:risks}} is missing "
+                                   "(a paragraph holding only that text)")
+    assert run(capsys, "check", EXAMPLE, "--template", ROOT / "templates" / "plan.docx")[0] == 0
+    folder = tmp_path / "mine"
+    folder.mkdir()
+    (folder / "95-notes.ipynb").write_text(json.dumps({"cells": [], "metadata": {}, "nbformat": 4,
+                                                       "nbformat_minor": 5}), encoding="utf-8")
+    code, _, err = run(capsys, "check", EXAMPLE, "--notebooks", folder)
+    assert code == 1 and "95-notes.ipynb: no cell tagged 'parameters'" in err
