@@ -62,7 +62,7 @@ class ChildRun:
 
     seconds: float
     max_rss: int  # largest single process of the tree (/usr/bin/time -v "Maximum resident set size")
-    tree_rss: int  # peak of the summed RSS of the child and all its descendants, sampled every 50 ms
+    tree_rss: int  # peak of the summed RSS of the child and all its descendants, sampled every 100 ms
     stdout: str = ""
     stderr: str = ""
     returncode: int = 0
@@ -73,7 +73,7 @@ class ChildFailed(RuntimeError):
 
 
 def run_child(cmd: Sequence[str | Path], *, cwd: str | Path | None = None, env: dict | None = None,
-              sample: float = 0.05, check: bool = True) -> ChildRun:
+              sample: float = 0.1, check: bool = True) -> ChildRun:
     """Run ``cmd`` to completion; with ``check``, raise :class:`ChildFailed` (with the end of its output) on a
     non-zero exit."""
     cmd = [str(c) for c in cmd]
@@ -199,7 +199,8 @@ def machine() -> dict[str, str]:
     pandoc = shutil.which("pandoc")
     pandoc_version = ""
     if pandoc:
-        pandoc_version = subprocess.run([pandoc, "--version"], capture_output=True, text=True).stdout.split("\n")[0]
+        pandoc_version = subprocess.run([pandoc, "--version"], capture_output=True, text=True,
+                                        check=False).stdout.split("\n")[0]
     load = " ".join(f"{x:.2f}" for x in os.getloadavg())
     return {
         "cores (nproc)": str(os.cpu_count()),
@@ -210,8 +211,22 @@ def machine() -> dict[str, str]:
         "Python": sys.version.split()[0],
         "libraries": ", ".join(libs),
         "pandoc": pandoc_version or "not installed",
-        "implan-docs": _version("implan-docs"),
+        "implan-docs": f"{_version('implan-docs')}, {_commit()}",
     }
+
+
+def _commit() -> str:
+    """The commit measured, and whether the working tree differed from it (others work in the same checkout)."""
+    try:
+        head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True,
+                              check=True).stdout.strip()
+        dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no", "--", "implan_docs",
+                                "notebooks", "templates"], cwd=ROOT, capture_output=True, text=True,
+                               check=True).stdout.splitlines()
+    except (OSError, subprocess.CalledProcessError):
+        return "not a git checkout"
+    return f"commit {head}" + (f" with {len(dirty)} modified file(s) in implan_docs/, notebooks/, templates/"
+                               if dirty else "")
 
 
 def _mem_total() -> str:

@@ -52,6 +52,28 @@ def from_script(script: str, name: str, goal: float, plan: Path, repeat: int) ->
                f"<= {goal:g}x", r <= goal, [f"`{script}`: " + "; ".join(others)])
 
 
+def measure(name: str, work: Path, plan: Path, repeat: int) -> list[Row]:
+    if name == "check":
+        import bench_check
+
+        return [bench_check.measure(plan, repeat)]
+    if name == "schedule":
+        return [from_script("bench_schedule.py", "schedule: 5,000 tasks / 8,000 links vs topological sort", 5.0,
+                            plan, repeat)]
+    if name == "charts":
+        return [from_script("bench_charts.py", "charts: every chart of the 5,000-task plan vs matplotlib floor",
+                            4.0, plan, repeat)]
+    if name == "build":
+        import bench_build
+
+        (work / "build").mkdir()
+        return bench_build.measure(work / "build", plan, repeat)
+    import bench_pandoc
+
+    (work / "pandoc").mkdir()
+    return [bench_pandoc.measure(work / "pandoc", repeat)]
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--quick", action="store_true", help="fewer repeats: a smoke test")
@@ -73,26 +95,12 @@ def main(argv: list[str] | None = None) -> int:
         for name in wanted:
             t0 = time.perf_counter()
             print(f"... {name} (repeat {reps[name]})", file=sys.stderr, flush=True)
-            if name == "check":
-                import bench_check
-
-                rows.append(bench_check.measure(plan, reps[name]))
-            elif name == "schedule":
-                rows.append(from_script("bench_schedule.py", "schedule: 5,000 tasks / 8,000 links vs topological "
-                                        "sort", 5.0, plan, reps[name]))
-            elif name == "charts":
-                rows.append(from_script("bench_charts.py", "charts: every chart of the 5,000-task plan vs "
-                                        "matplotlib floor", 4.0, plan, reps[name]))
-            elif name == "build":
-                import bench_build
-
-                (work / "build").mkdir()
-                rows += bench_build.measure(work / "build", plan, reps[name])
-            elif name == "pandoc":
-                import bench_pandoc
-
-                (work / "pandoc").mkdir()
-                rows.append(bench_pandoc.measure(work / "pandoc", reps[name]))
+            try:
+                rows += measure(name, work, plan, reps[name])
+            except (Exception, SystemExit) as exc:  # one broken benchmark must not hide the others
+                first = str(exc).strip().splitlines()[-1] if str(exc).strip() else type(exc).__name__
+                rows.append(Row(f"{name}: failed", "–", "–", None, "–", False, [first]))
+                print(f"    {name} failed: {exc}", file=sys.stderr, flush=True)
             print(f"    {name}: {fmt_s(time.perf_counter() - t0)}", file=sys.stderr, flush=True)
     facts_after = machine()
     total = time.perf_counter() - started
