@@ -217,17 +217,32 @@ def test_million_styled_empty_rows_check_in_seconds_and_little_memory(tmp_path):
     print(f"\ncheck of a million styled empty rows: {result['seconds']:.1f} s, {result['peak_mib']:.0f} MiB")
 
 
-@pytest.mark.slow
-@pytest.mark.xfail(strict=True, reason="charts refuse a character no chart font has (MissingGlyphError) instead "
-                   "of drawing a visible placeholder with a finding; reported to the lead")
-def test_emoji_in_a_task_name_builds(tmp_path, capsys):
+def build_with_task_name(tmp_path: Path, name: str) -> tuple[int, str, list[str]]:
     rows = minimal_rows()
-    rows["Tasks"][0]["Task"] = "Launch 🚀 rollout ✅"
+    rows["Tasks"][0]["Task"] = name
     plan = write_plan(tmp_path / "emoji.xlsx", rows=rows)
-    code = main(["build", str(plan), "-o", str(tmp_path / "out"), "--sections", "schedule"])
-    assert code == 0, capsys.readouterr().err
-    texts = document_texts(next((tmp_path / "out").glob("*.docx")))
-    assert any("Launch 🚀 rollout ✅" in t for t in texts)  # the document keeps the text as written
+    proc = subprocess.run(CLI + ["build", str(plan), "-o", str(tmp_path / "out"), "--sections", "schedule"],
+                          capture_output=True, text=True, timeout=600)
+    docx = list((tmp_path / "out").glob("*.docx"))
+    return proc.returncode, proc.stderr, document_texts(docx[0]) if docx else []
+
+
+@pytest.mark.slow
+def test_emoji_in_a_task_name_builds(tmp_path):
+    """Charts draw emoji through a monochrome fallback font (Symbola); the document keeps the text."""
+    code, err, texts = build_with_task_name(tmp_path, "Launch 🚀 rollout ✅ 🧑‍💻")
+    assert code == 0, err
+    assert any("Launch 🚀 rollout ✅ 🧑‍💻" in t for t in texts)
+
+
+@pytest.mark.slow
+@pytest.mark.xfail(strict=True, reason="a character no chart font has (U+1FAE0, Unicode 14, newer than Symbola) "
+                   "stops the build with MissingGlyphError; decided: draw a visible placeholder in the chart "
+                   "label and list a finding, keep the text in the document (reported to the lead)")
+def test_character_no_chart_font_has_still_builds(tmp_path):
+    code, err, texts = build_with_task_name(tmp_path, "Morale check 🫠")
+    assert code == 0, err
+    assert any("Morale check 🫠" in t for t in texts)
 
 
 # -- hostile files, every command -------------------------------------------------------------------------
