@@ -152,7 +152,7 @@ def test_example_captions_and_alt_texts_say_what_the_charts_show(example):
         if risk.status != "Closed":
             assert risk.id in by_name["risk-matrix"].alt
     assert plan.project.currency in ("GBP",) and "£" in by_name["budget-by-type"].alt
-    assert "13 Nov 2026" in by_name["milestones"].alt  # the status date, formatted for en
+    assert "13\u00a0Nov\u00a02026" in by_name["milestones"].alt  # the status date, formatted for en (no-break spaces)
 
 
 def test_zh_example_draws_chinese_with_the_cjk_font(example_zh, tmp_path):

@@ -27,7 +27,7 @@ from implan_docs.sections.context import Context
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "examples" / "rollout-plan.xlsx"
 DUE = date(2026, 12, 4)
-LINE = "Review copy, version 1.0, comments due 4 Dec 2026"
+LINE = "Review copy, version 1.0, comments due 4\u00a0Dec\u00a02026"  # dates use no-break spaces
 FOLDER = "WFS-2027-v1.0-review"
 
 
@@ -105,7 +105,7 @@ def test_review_copy_is_deterministic_and_in_the_plan_language(handed):
     a = review_copy(source, "1.0", DUE, "zh-TW")
     assert a == review_copy(source, "1.0", DUE, "zh-TW")
     header = docx.Document(io.BytesIO(a)).sections[0].header
-    assert header.paragraphs[0].text == "審閱稿，第 1.0 版，請於 2026年12月4日 前提供意見"
+    assert header.paragraphs[0].text == "審閱稿，第 1.0 版，請於2026年12月4日前提供意見"
     no_due = docx.Document(io.BytesIO(review_copy(source, "1.0", None, "en"))).sections[0].header
     assert no_due.paragraphs[0].text == "Review copy, version 1.0"
 
@@ -118,7 +118,7 @@ def test_reviewer_guide(handed):
     guide = docx.Document(io.BytesIO(files[f"{FOLDER}/WFS-2027-v1.0-reviewer-guide.docx"]))
     text = "\n".join(p.text for p in guide.paragraphs)
     assert guide.paragraphs[0].text == "Reviewer guide"
-    for expected in ("Please send your comments by 4 Dec 2026.", "Ann Lee <ann@example.org>; Bob Smith",
+    for expected in ("Please send your comments by 4\u00a0Dec\u00a02026.", "Ann Lee <ann@example.org>; Bob Smith",
                      "What to check", "can you tell what the project will achieve", "who does what",
                      "what it costs", "How to comment", "Review › New Comment", "Insert › Comment",
                      "WFS-2027-v1.0-review.docx", "Questions the team already knows of", "Daniel Okafor"):
@@ -245,7 +245,7 @@ def test_reviewer_guide_in_traditional_chinese(tmp_path):
     assert data == reviewer_guide(checked, TEMPLATE, [Reviewer("王小明", "ming@example.tw")], DUE, names)
     guide = docx.Document(io.BytesIO(data))
     text = "\n".join(p.text for p in guide.paragraphs)
-    for expected in ("審閱指引", "請於 2026年12月4日 前提供意見。", "王小明 <ming@example.tw>", "審閱重點", "如何提供意見",
+    for expected in ("審閱指引", "請於2026年12月4日前提供意見。", "王小明 <ming@example.tw>", "審閱重點", "如何提供意見",
                      "團隊已知的待釐清問題", "Tasks!D3", "Nobody Known"):
         assert expected in text, expected
     fonts = guide.styles.element.find(f"{qn('w:docDefaults')}/{qn('w:rPrDefault')}/{qn('w:rPr')}/{qn('w:rFonts')}")

@@ -277,7 +277,7 @@ def test_dates_numbers_and_money_in_zh_tw():
     assert t.money(2500, "USD") == "US$2,500"  # not to be confused with NT$ in a Taiwanese document
     assert t.compact_money(15_000_000, "TWD") == "NT$1500萬"
     assert Messages("en").money(1234567, "TWD") == "NT$1,234,567"
-    assert Messages("en").date(date(2027, 3, 15)) == "15 Mar 2027"
+    assert Messages("en").date(date(2027, 3, 15)) == "15\u00a0Mar\u00a02027"  # no-break spaces: never wraps
 
 
 def test_working_week_in_words():

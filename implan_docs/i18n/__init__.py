@@ -95,7 +95,8 @@ class Messages:
         if value is None:
             return ""
         if self.language == "en" and fmt == "medium":
-            return _babel_date(value, "d MMM yyyy", locale=self.locale)
+            # no-break spaces: a date never wraps inside a table cell or at a line end
+            return _babel_date(value, "d MMM yyyy", locale=self.locale).replace(" ", "\u00a0")
         if self.language.startswith("zh") and fmt == "medium":
             return _babel_date(value, "y年M月d日", locale=self.locale)
         return _babel_date(value, fmt, locale=self.locale)
