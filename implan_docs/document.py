@@ -605,7 +605,9 @@ def table_xml(block: B.Table, width: int, table_style: str, text_style: str) -> 
     empty = B.Cell("")
     if block.columns and not block.key_value:
         out.append("<w:tr><w:trPr><w:cantSplit/><w:tblHeader/></w:trPr>")
-        out.extend(cell_xml(k, B.Cell(str(h))) for k, h in enumerate(_pad(block.columns, ncols, "")))
+        # a header sits over its column: right or centre aligned when every value below it is
+        aligns = [_column_align(block.rows, k) for k in range(ncols)]
+        out.extend(cell_xml(k, B.Cell(str(h), align=aligns[k])) for k, h in enumerate(_pad(block.columns, ncols, "")))
         out.append("</w:tr>")
     for row in block.rows:
         out.append("<w:tr><w:trPr><w:cantSplit/></w:trPr>")
@@ -615,6 +617,11 @@ def table_xml(block: B.Table, width: int, table_style: str, text_style: str) -> 
         out.append("<w:tr>" + "".join(cell_xml(k, empty) for k in range(ncols)) + "</w:tr>")
     out.append("</w:tbl>")
     return "".join(out)
+
+
+def _column_align(rows, k: int) -> str:
+    aligns = {c.align if isinstance(c, B.Cell) else "" for row in rows[:500] for c in row[k:k + 1]}
+    return aligns.pop() if len(aligns) == 1 else ""
 
 
 def _number(value, default: float, lo: float, hi: float) -> float:

@@ -31,9 +31,10 @@ def build(ctx: Context) -> b.Fragment:
             if items:
                 subtotal = sum(c for c in items if c is not None)
                 share = f"{100 * subtotal / total:.0f}%" if total else "–"
-                rows.append((t.word("type", kind), str(len(items)), b.Cell(t.money(subtotal, p.currency), align="right"),
+                rows.append((t.word("type", kind), b.Cell(str(len(items)), align="right"),
+                             b.Cell(t.money(subtotal, p.currency), align="right"),
                              b.Cell(share, align="right")))
-        rows.append((b.Cell(t("resources.total"), bold=True), str(len(costs)),
+        rows.append((b.Cell(t("resources.total"), bold=True), b.Cell(str(len(costs)), align="right"),
                      b.Cell(t.money(total, p.currency), bold=True, align="right"), b.Cell("100%", align="right")))
         out.append(b.table((t("table.type"), t("table.count"), t("table.cost"), t("table.share")), rows,
                            caption=t("caption.cost_by_type"), widths=(2, 1, 1.6, 1)))
