@@ -20,7 +20,7 @@ from typing import Callable, Sequence
 from .blocks import Fragment
 from .check import Checked, check_plan
 from .errors import ImplanError, ValidationFailed
-from .fileio import _fail, ensure_dir, recover_publish, replace_dir
+from .fileio import _fail, ensure_dir, pid_alive, recover_publish, replace_dir
 from .findings import Finding
 from .i18n import Messages
 from .notebooks import Outcome, discover, raise_for_failures, run_sections
@@ -210,7 +210,7 @@ def _in_use(staging: Path) -> bool:
         fd = os.open(staging / ".lock", os.O_RDWR)
     except FileNotFoundError:
         pid = staging.name.rsplit("-", 1)[-1]
-        return pid.isdigit() and _alive(int(pid))
+        return pid.isdigit() and pid_alive(int(pid))
     except OSError:
         return True
     try:
@@ -228,16 +228,6 @@ def _check_writable(folder: Path) -> None:
             pass
     except OSError as exc:
         raise _fail(folder, exc) from exc
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
 
 
 def _publish_notebooks_only(staging: Path, output: Path, outcomes: list[Outcome]) -> None:

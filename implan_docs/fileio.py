@@ -9,6 +9,7 @@ import contextlib
 import ctypes
 import errno
 import functools
+import glob
 import json
 import os
 import shutil
@@ -45,8 +46,10 @@ def atomic_path(path: str | Path, suffix: str = "") -> Iterator[Path]:
     """Yield a temporary path next to ``path``; on success it is fsynced and renamed over ``path``."""
     path = Path(path)
     ensure_dir(path.parent)
+    _remove_stale_parts(path)
     try:
-        fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=(suffix or path.suffix) + ".part", dir=path.parent)
+        fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.{os.getpid()}-", suffix=(suffix or path.suffix) + ".part",
+                                        dir=path.parent)
         os.close(fd)
     except OSError as exc:
         raise _fail(path, exc) from exc
@@ -63,6 +66,25 @@ def atomic_path(path: str | Path, suffix: str = "") -> Iterator[Path]:
     except BaseException:
         _unlink(tmp)
         raise
+
+
+def _remove_stale_parts(path: Path) -> None:
+    """Delete temporary files that killed processes left next to ``path`` (``.<name>.<pid>-*.part``)."""
+    prefix = f".{path.name}."
+    for part in path.parent.glob(glob.escape(prefix) + "*-*.part"):
+        pid = part.name[len(prefix):].split("-", 1)[0]
+        if pid.isdigit() and not pid_alive(int(pid)):
+            _unlink(part)
+
+
+def pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def _unlink(path: Path) -> None:

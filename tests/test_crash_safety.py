@@ -296,3 +296,30 @@ def test_folder_filling_up_during_a_build_keeps_the_earlier_build(plans, tmp_pat
         assert sorted(p.name for p in folder.iterdir()) == ["filler", "out"]
     finally:
         subprocess.run(["umount", str(folder)], check=True)
+
+
+# -- single files written by other commands (schedule, collect, new) --------------------------------------
+
+HALF_WRITER = r"""
+import os, signal, sys
+from implan_docs import fileio
+
+def writer(tmp):
+    tmp.write_bytes(b"half of a workbook")
+    os.kill(os.getpid(), signal.SIGKILL)
+
+fileio.atomic_write_with(sys.argv[1], writer)
+"""
+
+
+def test_killed_single_file_write_keeps_the_old_file_and_its_leftover_is_cleaned(tmp_path):
+    target = tmp_path / "filled.xlsx"
+    target.write_bytes(b"the complete earlier file")
+    killed = subprocess.run([sys.executable, "-c", HALF_WRITER, str(target)], capture_output=True, timeout=60)
+    assert killed.returncode == -signal.SIGKILL
+    assert target.read_bytes() == b"the complete earlier file"
+    leftovers = [p.name for p in tmp_path.iterdir() if p.name.endswith(".part")]
+    assert len(leftovers) == 1 and leftovers[0].startswith(".filled.xlsx.")  # hidden, beside the file
+    fileio.atomic_write_bytes(target, b"the next complete file")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["filled.xlsx"]  # the next write removed it
+    assert target.read_bytes() == b"the next complete file"
