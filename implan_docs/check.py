@@ -36,12 +36,22 @@ def check_plan(path: str | Path, status_date: date | None = None) -> Checked:
     from .schedule import schedule_plan
 
     plan, findings = read_plan(path)
-    findings = list(findings) + validate(plan)
+    findings = list(findings) + validate(plan) + _undrawable(plan)
     schedule = None
     if not any(f.is_error for f in findings):
         schedule = schedule_plan(plan, status_date)
         findings += list(schedule.findings)
     return Checked(plan, schedule, tuple(sort_findings(_dedupe(findings))))
+
+
+def _undrawable(plan: Plan) -> list[Finding]:
+    """W192: cells with a character no chart font has (fast when every character is plain Latin)."""
+    from .charts.drawable import _plain, drawable_plan
+    from .charts.common import plan_texts
+
+    if all(_plain(t) for t in plan_texts(plan) if t):
+        return []
+    return drawable_plan(plan)[1]
 
 
 def _dedupe(findings: list[Finding]) -> list[Finding]:

@@ -342,11 +342,15 @@ def test_english_plan_with_chinese_names_draws_its_charts(tmp_path):
     assert not _font_covers(chart_fonts.LATIN, "陳")  # the Latin font alone could not: fallback is real
 
 
-def test_a_character_no_chart_font_has_stops_the_chart(tmp_path):
+def test_a_character_no_chart_font_has_is_a_finding_and_a_placeholder(tmp_path):
     path = write_plan(tmp_path / "plan.xlsx", _chinese_rows("需求訪談 \U0010fffd"))
     ctx = section_context.load(workbook=path, output=tmp_path / "out")
-    with pytest.raises(MissingGlyphError, match="U\\+10FFFD"):
-        schedule_section.build(ctx)
+    assert [f.code for f in ctx.findings if f.code == "W192"] == ["W192"]
+    assert "\ufffd" in ctx.chart_plan.tasks[0].name and "\U0010fffd" in ctx.plan.tasks[0].name
+    schedule_section.build(ctx)  # the charts draw the placeholder
+    with pytest.raises(MissingGlyphError, match="U\\+10FFFD"):  # the charts themselves stay strict
+        from implan_docs.charts import gantt_charts
+        gantt_charts(ctx.plan, ctx.schedule)
 
 
 # -- implan new --language zh-TW ----------------------------------------------------------------------

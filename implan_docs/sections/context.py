@@ -36,6 +36,16 @@ class Context:
         return Messages(self.language)
 
     @property
+    def chart_plan(self) -> Plan:
+        """The plan as charts draw it: characters no chart font has are � (finding W192 says where)."""
+        cached = self.extras.get("_chart_plan")
+        if cached is None:
+            from ..charts.drawable import drawable_plan
+
+            cached = self.extras["_chart_plan"] = drawable_plan(self.plan)[0]
+        return cached
+
+    @property
     def charts_dir(self) -> Path:
         return self.output / "charts"
 

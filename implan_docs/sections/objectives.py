@@ -22,7 +22,7 @@ def build(ctx: Context) -> b.Fragment:
     out.append(b.table((t("table.id"), t("table.objective"), t("table.metric"), t("table.baseline"),
                         t("table.target"), t("table.due"), t("table.owner"), t("table.deliverables")),
                        rows, caption=t("caption.objectives"), widths=(0.5, 3, 2.4, 1, 1, 1.2, 1.3, 1)))
-    chart = objectives_chart(plan, ctx.language)
+    chart = objectives_chart(ctx.chart_plan, ctx.language)
     if chart is not None:
         out.append(ctx.figure(chart))
     return b.Fragment(NAME, t("section.objectives"), tuple(out))

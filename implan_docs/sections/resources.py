@@ -38,13 +38,13 @@ def build(ctx: Context) -> b.Fragment:
                      b.Cell(t.money(total, p.currency), bold=True, align="right"), b.Cell("100%", align="right")))
         out.append(b.table((t("table.type"), t("table.count"), t("table.cost"), t("table.share")), rows,
                            caption=t("caption.cost_by_type"), widths=(2, 1, 1.6, 1)))
-        out += ctx.figures(budget_charts(plan, s, ctx.language))
+        out += ctx.figures(budget_charts(ctx.chart_plan, s, ctx.language))
     else:
         out.append(b.Paragraph(t("resources.none")))
 
     out.append(heading(t, "resources.workload", 2))
     out.append(b.Paragraph(t("resources.workload_text")))
-    chart = workload_chart(plan, s, ctx.language)
+    chart = workload_chart(ctx.chart_plan, s, ctx.language)
     if chart is not None:
         out.append(ctx.figure(chart))
 

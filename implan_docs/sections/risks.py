@@ -18,7 +18,7 @@ def build(ctx: Context) -> b.Fragment:
     counts = {r: sum(1 for x in plan.risks if x.rating == r and x.status != "Closed") for r in ("High", "Medium", "Low")}
     out.append(b.Paragraph(t("risks.intro", count=len(plan.risks), high=counts["High"], medium=counts["Medium"],
                              low=counts["Low"])))
-    chart = risk_matrix(plan, ctx.language)
+    chart = risk_matrix(ctx.chart_plan, ctx.language)
     if chart is not None:
         out.append(ctx.figure(chart))
     ordered = sorted(plan.risks, key=lambda r: (r.status == "Closed", -(r.score or 0), r.row))

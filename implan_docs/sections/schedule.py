@@ -20,8 +20,8 @@ def build(ctx: Context) -> b.Fragment:
         out.append(b.Paragraph(t(key, target=t.date(plan.project.finish), days=s.late_days)))
     out.append(b.Paragraph(t("schedule.rules")))
 
-    out += ctx.figures(gantt_charts(plan, s, ctx.language))
-    chart = milestone_chart(plan, s, ctx.language)
+    out += ctx.figures(gantt_charts(ctx.chart_plan, s, ctx.language))
+    chart = milestone_chart(ctx.chart_plan, s, ctx.language)
     if chart is not None:
         out.append(ctx.figure(chart))
 
