@@ -219,9 +219,6 @@ def _refuse_overwriting_input(src: Path, dst: Path) -> None:
         raise UsageError("the output would overwrite the input workbook; choose another -o", Location(file=str(dst)))
 
 
-if __name__ == "__main__":  # pragma: no cover
-    sys.exit(main())
-
 
 def cmd_build(args) -> int:
     from .progress import BuildProgress
@@ -349,3 +346,7 @@ def cmd_diff(args) -> int:
     else:
         render_text(d)
     return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

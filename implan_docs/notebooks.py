@@ -98,6 +98,20 @@ def kernel_env(folder: Path) -> dict[str, str]:
     return env
 
 
+def _die_with_parent() -> None:
+    """Worker initializer: on Linux, ask the kernel to end this worker when the build process dies (a
+    killed build must not leave workers and kernels behind). Elsewhere a no-op."""
+    try:
+        import ctypes
+        import signal
+
+        libc = ctypes.CDLL("libc.so.6", use_errno=True)
+        PR_SET_PDEATHSIG = 1
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+    except (OSError, AttributeError):
+        pass
+
+
 def _run_one(nb_path: str, out_path: str, parameters: dict, cwd: str, env: dict) -> tuple[bool, str, float]:
     """Executed in a worker process: one notebook through papermill. Returns (ok, one-line error, seconds)."""
     import time
@@ -134,7 +148,7 @@ def run_sections(notebooks: list[SectionNotebook], values: dict, out_dir: Path, 
     pending = list(notebooks)
     running: dict = {}
     notify = on_event or (lambda *_: None)
-    with ProcessPoolExecutor(max_workers=max(1, jobs)) as pool:
+    with ProcessPoolExecutor(max_workers=max(1, jobs), initializer=_die_with_parent) as pool:
         while pending or running:
             while pending and len(running) < max(1, jobs):
                 nb = pending.pop(0)

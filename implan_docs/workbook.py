@@ -116,6 +116,7 @@ def norm(text: Any) -> str:
 _NORM_SHEETS = {norm(s.key): s for s in SHEETS}
 _NORM_FIELDS = {norm(k): k for k in PROJECT_FIELDS}
 
+EXCEL_CELL_LIMIT = 32_767  # characters Excel keeps in a cell (other programs write more)
 # Characters XML 1.0 (and so Word) cannot hold: C0 controls other than tab, newline, carriage return.
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 # Lists of IDs: commas, and the full-width comma and enumeration comma Chinese input methods type.
@@ -379,6 +380,8 @@ class _Reader:
         if _CONTROL.search(text):
             self.add("W190", self.loc(sheet, row, col, header))
             text = _CONTROL.sub("", text)
+        if len(text) > EXCEL_CELL_LIMIT:
+            self.add("W191", self.loc(sheet, row, col, header), length=f"{len(text):,}")
         return text
 
     def _convert(self, value: Any, c: Col, sheet: str, row: int, col: int, header: str, percent: bool) -> Any:
