@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 from .. import blocks as b
-from ..charts import objectives_chart
 from .common import heading, text_or_dash
 from .context import Context
 
@@ -10,6 +9,8 @@ NAME = "objectives"
 
 
 def build(ctx: Context) -> b.Fragment:
+    from ..charts import objectives_chart  # matplotlib: imported only by sections that draw
+
     plan, t = ctx.plan, ctx.t
     out: list = [heading(t, "section.objectives"), b.Paragraph(t("objectives.intro", count=len(plan.objectives)))]
     serving: dict[str, list[str]] = {}

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 from .. import blocks as b
-from ..charts import budget_charts, workload_chart
 from ..model import RESOURCE_TYPES
 from .common import FILL, heading, status_cell
 from .context import Context
@@ -11,6 +10,8 @@ NAME = "resources"
 
 
 def build(ctx: Context) -> b.Fragment:
+    from ..charts import budget_charts, workload_chart  # matplotlib: imported only by sections that draw
+
     plan, s, t = ctx.plan, ctx.schedule, ctx.t
     p = plan.project
     out: list = [heading(t, "section.resources")]

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 from .. import blocks as b
-from ..charts import risk_matrix
 from .common import heading, rating_cell, status_cell
 from .context import Context
 
@@ -10,6 +9,8 @@ NAME = "risks"
 
 
 def build(ctx: Context) -> b.Fragment:
+    from ..charts import risk_matrix  # matplotlib: imported only by sections that draw
+
     plan, t = ctx.plan, ctx.t
     out: list = [heading(t, "section.risks")]
     if not plan.risks:

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 from .. import blocks as b
-from ..charts import gantt_charts, milestone_chart
 from .common import FILL, heading, status_cell
 from .context import Context
 
@@ -11,6 +10,8 @@ PATH_LIST_LIMIT = 40  # IDs listed in the critical path sentence before "and N m
 
 
 def build(ctx: Context) -> b.Fragment:
+    from ..charts import gantt_charts, milestone_chart  # matplotlib: imported only by sections that draw
+
     plan, s, t = ctx.plan, ctx.schedule, ctx.t
     out: list = [heading(t, "section.schedule")]
     out.append(b.Paragraph(t("schedule.intro", tasks=len(plan.tasks), start=t.date(s.start), finish=t.date(s.finish),
