@@ -19,8 +19,11 @@ openpyxl does not keep shapes, SmartArt or some data validation (see NOTES); the
 """
 from __future__ import annotations
 
+import contextlib
 import io
+import os
 import re
+import tempfile
 import zipfile
 from copy import copy
 from datetime import date, datetime
@@ -65,7 +68,8 @@ def write_filled_workbook(source_path: str | Path, plan: Plan, schedule: Schedul
     """
     source_path = Path(source_path)
     t = Messages(language or plan.language)
-    wb = open_workbook(source_path, read_only=False, data_only=False)
+    with _without_empty_tails(source_path) as readable:
+        wb = open_workbook(readable, read_only=False, data_only=False)
     with converting(source_path):
         cached = _cached_formula_values(source_path, wb)
         _fill_tasks(wb, plan, schedule)
@@ -80,6 +84,58 @@ def write_filled_workbook(source_path: str | Path, plan: Plan, schedule: Schedul
         buf = io.BytesIO()
         wb.save(buf)
     return atomic_write_bytes(out_path, _rewrite_package(buf.getvalue(), cached, when))
+
+
+# A sheet part larger than this is checked for a tail of styled but empty rows (a million of them would
+# take openpyxl minutes and gigabytes to load in full).
+BIG_SHEET = 4 * 1024 * 1024
+_ROW = re.compile(rb"<(?:\w+:)?row\b[^>]*?(?:/>|>.*?</(?:\w+:)?row>)", re.S)
+_CONTENT = re.compile(rb"<(?:\w+:)?(?:v|is|f)\b")
+
+
+@contextlib.contextmanager
+def _without_empty_tails(path: Path):
+    """``path``, or a temporary copy whose big sheets lose the rows after their last row holding a value.
+
+    Those rows have no values, only styles; dropping them keeps every value, formula and the styles of the
+    rows in use. Small sheets, and every other part, are copied unchanged.
+    """
+    with zipfile.ZipFile(path) as src:
+        big = [i for i in src.infolist() if i.filename.startswith("xl/worksheets/") and i.file_size > BIG_SHEET]
+        if not big:
+            yield path
+            return
+        fd, tmp_name = tempfile.mkstemp(prefix=".implan-trim-", suffix=".xlsx", dir=tempfile.gettempdir())
+        os.close(fd)
+        tmp = Path(tmp_name)
+        try:
+            with zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as dst:
+                for info in src.infolist():
+                    data = src.read(info)
+                    if info in big:
+                        data = _trim_sheet(data)
+                    dst.writestr(info.filename, data)
+            yield tmp
+        finally:
+            tmp.unlink(missing_ok=True)
+
+
+def _trim_sheet(data: bytes) -> bytes:
+    close = data.rfind(b"</sheetData>")
+    if close < 0:
+        close = data.rfind(b":sheetData>")
+        close = data.rfind(b"<", 0, close) if close >= 0 else -1
+    if close < 0:
+        return data
+    start = data.find(b"sheetData")
+    last_end = None
+    for match in _ROW.finditer(data, start, close):
+        if _CONTENT.search(match.group()):
+            last_end = match.end()
+    if last_end is None:
+        first = _ROW.search(data, start, close)
+        return data if first is None else data[:first.start()] + data[close:]
+    return data[:last_end] + data[close:]
 
 
 def schedule_to_workbook(path: str | Path, out: str | Path, status_date: date | None = None) -> Schedule:

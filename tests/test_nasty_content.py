@@ -295,3 +295,23 @@ def test_hostile_reviewed_copy_on_collect(tmp_path, capsys, maker):
     code = main(["collect", str(EXAMPLE), str(bad), "-o", str(out)])
     assert_one_line(code, capsys.readouterr().err, "reviewed.docx")
     assert not out.exists()
+
+
+@pytest.mark.slow
+def test_a_million_styled_empty_rows_fill_a_workbook_in_seconds(tmp_path):
+    """The filled workbook drops the styled empty tail of a sheet (openpyxl would load all of it)."""
+    import resource
+
+    from openpyxl import load_workbook
+
+    plan = million_empty_rows_plan(tmp_path / "million.xlsx")
+    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    proc = subprocess.run(CLI + ["schedule", str(plan), "-o", str(tmp_path / "filled.xlsx")],
+                          capture_output=True, text=True, timeout=300)
+    peak_kib = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    assert proc.returncode == 0, proc.stderr
+    assert max(peak_kib, before) < 1024 * 1024  # KiB: under 1 GiB
+    ws = load_workbook(tmp_path / "filled.xlsx", read_only=True)["Tasks"]
+    ws.reset_dimensions()
+    rows = [r for r in ws.iter_rows(values_only=True) if any(v is not None for v in r)]
+    assert [r[0] for r in rows] == ["ID", "T1", "T2"] and "Early start" in rows[0]
