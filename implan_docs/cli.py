@@ -274,11 +274,15 @@ def _build_one(args, workbook: Path, out: Path, sections, progress):
                           progress=progress.event)
     except ValidationFailed as exc:
         progress.stop()
-        errors = [f for f in exc.findings if f.is_error]
-        for f in errors:
-            print(str(f), file=sys.stderr)
-        raise ImplanError(f"{len(errors)} error(s) in the plan; nothing was built",
-                          Location(file=workbook.name)) from exc
+        raise _plan_errors(exc, workbook, "nothing was built") from exc
+
+
+def _plan_errors(exc, workbook: Path, consequence: str) -> ImplanError:
+    """Print every error of a plan that failed validation, and the one-line summary to raise."""
+    errors = [f for f in exc.findings if f.is_error]
+    for f in errors:
+        print(str(f), file=sys.stderr)
+    return ImplanError(f"{len(errors)} error(s) in the plan; {consequence}", Location(file=workbook.name))
 
 
 def _report(result) -> None:
@@ -311,11 +315,7 @@ def cmd_handoff(args) -> int:
                                   progress=progress.event)
         except ValidationFailed as exc:
             progress.stop()
-            errors = [f for f in exc.findings if f.is_error]
-            for f in errors:
-                print(str(f), file=sys.stderr)
-            raise ImplanError(f"{len(errors)} error(s) in the plan; no review package was made",
-                              Location(file=args.workbook.name)) from exc
+            raise _plan_errors(exc, args.workbook, "no review package was made") from exc
     print(("reused " if result.reused else "built ") + str(result.build.docx))
     print(f"wrote {result.package} ({len(result.manifest['files'])} files)")
     return 0
