@@ -113,6 +113,33 @@ def _die_with_parent() -> None:
         pass
 
 
+def _ipc_kernel_manager():
+    """A kernel manager talking to its kernel over Unix sockets, not TCP ports.
+
+    With TCP, jupyter_client picks free ports and binds them later: two builds starting kernels at the
+    same moment can pick the same port ("Address already in use", the kernel dies). Socket files named
+    after each kernel's own connection file cannot collide, and nothing listens on the network.
+    """
+    from jupyter_client import AsyncKernelManager
+    from traitlets import default
+
+    class IPCKernelManager(AsyncKernelManager):
+        @default("transport")
+        def _transport_default(self):
+            return "ipc"
+
+        @default("ip")
+        def _ip_default(self):
+            # absolute: the kernel runs in the build folder, the client elsewhere; short: socket paths
+            # are limited to about 100 characters
+            import tempfile
+            import uuid
+
+            return os.path.join(tempfile.gettempdir(), f"implan-kernel-{uuid.uuid4().hex[:12]}")
+
+    return IPCKernelManager
+
+
 def _run_one(nb_path: str, out_path: str, parameters: dict, cwd: str, env: dict) -> tuple[bool, str, float]:
     """Executed in a worker process: one notebook through papermill. Returns (ok, one-line error, seconds)."""
     import time
@@ -126,7 +153,8 @@ def _run_one(nb_path: str, out_path: str, parameters: dict, cwd: str, env: dict)
     try:
         # shutdown_kernel="immediate": the cells have finished; a graceful shutdown only waits (~0.3 s each)
         pm.execute_notebook(nb_path, out_path, parameters=parameters, kernel_name=KERNEL, progress_bar=False,
-                            log_output=False, cwd=cwd, start_timeout=START_TIMEOUT, shutdown_kernel="immediate")
+                            log_output=False, cwd=cwd, start_timeout=START_TIMEOUT, shutdown_kernel="immediate",
+                            kernel_manager_class=_ipc_kernel_manager())
     except pm.PapermillExecutionError as exc:
         value = " ".join(str(exc.evalue).split())[:300]
         return False, f"cell {exc.exec_count}: {exc.ename}: {value}", time.perf_counter() - started
