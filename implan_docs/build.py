@@ -75,8 +75,8 @@ def build_plan(workbook: str | Path, output: str | Path, *, template: str | Path
 
         extras["since"] = diff_plans(since, workbook, status_date=status_date)
 
-    # sections
-    available = discover(notebooks)
+    # sections: the built-in notebooks, the folders given, and the workbook's own "Notebooks" field
+    available = discover(list(notebooks) + workbook_notebook_dirs(checked.plan, workbook))
     wanted = _select(available, sections, extras)
     output = ensure_dir(output).resolve()
     _check_writable(output)  # a read-only output folder fails now, not after the sections ran
@@ -139,6 +139,15 @@ def build_plan(workbook: str | Path, output: str | Path, *, template: str | Path
         lock.close()
     return BuildResult(output / docx_path.name, output / xlsx_path.name, output / pdf_path.name if pdf_path else None,
                        checked.findings, outcomes, time.perf_counter() - started, note)
+
+
+def workbook_notebook_dirs(plan, workbook: Path) -> list[Path]:
+    """Folders named by an optional Project field ``Notebooks`` (comma-separated, relative to the
+    workbook's folder): a plan can carry its own sections without a command-line option."""
+    for field_name, value in plan.project.extra:
+        if " ".join(str(field_name).split()).rstrip("*").strip().casefold() == "notebooks" and value:
+            return [(workbook.parent / part.strip()) for part in str(value).split(",") if part.strip()]
+    return []
 
 
 def template_fields(checked: Checked, ctx) -> dict[str, str]:

@@ -224,3 +224,13 @@ def test_since_adds_changes_section(tmp_path):
     headings = [p.text for p in doc.paragraphs if p.style.name == "Heading 1"]
     assert headings[0].startswith("Changes since version 0.9") and headings[-1] == "Appendix"
     assert any("T1" in cell.text for table in doc.tables for row in table.rows for cell in row.cells)
+
+
+def test_own_sections_from_the_workbooks_notebooks_field(tmp_path):
+    folder = tmp_path / "sections"
+    folder.mkdir()
+    (folder / "95-lessons.ipynb").write_text(json.dumps(USER_SECTION), encoding="utf-8")
+    plan = write_plan(tmp_path / "plan.xlsx", project={"Notebooks": "sections"})
+    result = build_plan(plan, tmp_path / "out", sections=["lessons", "appendix"])
+    doc = Document(str(result.docx))
+    assert [p.text for p in doc.paragraphs if p.style.name == "Heading 1"] == ["Lessons learned", "Appendix"]
