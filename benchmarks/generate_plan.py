@@ -15,18 +15,15 @@ a little above the resources' total. openpyxl's write-only mode keeps 5,000 task
 from __future__ import annotations
 
 import argparse
-import io
 import random
 import sys
 import time
-import zipfile
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
-from openpyxl.xml.functions import tostring
 
 FIXED_TIME = datetime(2026, 1, 1)
 ZIP_TIME = (1980, 1, 1, 0, 0, 0)
@@ -299,19 +296,9 @@ def _bold(ws, value: str, font: Font) -> WriteOnlyCell:
 def _write(path: str | Path, wb: Workbook) -> Path:
     """Save with pinned core-property times and a zip of fixed entry times and order, atomically."""
     from implan_docs.fileio import atomic_write_bytes
+    from implan_docs.reproducible import workbook_bytes
 
-    buf = io.BytesIO()
-    wb.save(buf)
-    wb.properties.created = wb.properties.modified = FIXED_TIME  # save() stamps modified with now
-    core = tostring(wb.properties.to_tree())
-    out = io.BytesIO()
-    with zipfile.ZipFile(buf) as zin, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zout:
-        for name in sorted(zin.namelist()):
-            info = zipfile.ZipInfo(name, date_time=ZIP_TIME)
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.external_attr = 0o644 << 16
-            zout.writestr(info, core if name == "docProps/core.xml" else zin.read(name))
-    return atomic_write_bytes(path, out.getvalue())
+    return atomic_write_bytes(path, workbook_bytes(wb, FIXED_TIME))
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -21,9 +21,7 @@ and fixed timestamps, so a rerun gives identical bytes (tests/test_examples_file
 from __future__ import annotations
 
 import argparse
-import io
 import sys
-import zipfile
 from datetime import date, datetime, timedelta
 from graphlib import TopologicalSorter
 from pathlib import Path
@@ -33,7 +31,6 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
-from openpyxl.xml.functions import tostring
 
 HERE = Path(__file__).resolve().parent
 FIXED_TIME = datetime(2026, 1, 1, 0, 0, 0)
@@ -431,18 +428,9 @@ def write_sheet(ws, sheet: str, rows: list[dict], percent: set[tuple[str, str]])
 
 def stable_bytes(wb: Workbook) -> bytes:
     """The workbook as .xlsx bytes that do not depend on when or where they were written."""
-    buf = io.BytesIO()
-    wb.save(buf)
-    wb.properties.created = wb.properties.modified = FIXED_TIME  # save() stamps modified with now
-    core = tostring(wb.properties.to_tree())
-    out = io.BytesIO()
-    with zipfile.ZipFile(buf) as zin, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zout:
-        for name in sorted(zin.namelist()):
-            info = zipfile.ZipInfo(name, date_time=ZIP_TIME)
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.external_attr = 0o644 << 16
-            zout.writestr(info, core if name == "docProps/core.xml" else zin.read(name))
-    return out.getvalue()
+    from implan_docs.reproducible import workbook_bytes
+
+    return workbook_bytes(wb, FIXED_TIME)
 
 
 # --------------------------------------------------------------------------------------------------

@@ -11,7 +11,7 @@ scheduled as of the same status date), counted in working days of the new plan's
 """
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any, Iterable

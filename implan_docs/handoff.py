@@ -103,7 +103,6 @@ def make_handoff(workbook: str | Path, output: str | Path, *, reviewers: Sequenc
 
     emit("phase", "review package")
     plan = checked.plan
-    t = Messages(plan.language)
     stem = output_stem(checked)
     folder = f"{stem}-review"
     entries: list[tuple[str, str, bytes]] = []  # (name in folder, role, bytes)

@@ -15,9 +15,9 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from . import model as m
 from .errors import Location, OutputError
-from .fileio import atomic_copy, atomic_write_with
+from .fileio import atomic_copy, atomic_write_bytes
 from .i18n import Messages
-from .reproducible import normalize_zip
+from .reproducible import workbook_bytes
 from .workbook import PROJECT_FIELDS, SHEETS
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
@@ -49,17 +49,12 @@ def write_new_workbook(path: str | Path, language: str = "en", example: bool = F
             raise OutputError("the bundled example is missing from this installation", Location(file=str(src)))
         return atomic_copy(src, path)
 
-    def write(tmp: Path) -> None:
-        build_workbook(language).save(tmp)
-        normalize_zip(tmp)
-
-    return atomic_write_with(path, write)
+    return atomic_write_bytes(path, workbook_bytes(build_workbook(language), FIXED_TIME))
 
 
 def build_workbook(language: str = "en") -> Workbook:
     t = Messages(language)
     wb = Workbook()
-    wb.properties.created = wb.properties.modified = FIXED_TIME
     wb.properties.creator = "implan-docs"
     _instructions(wb.active, t)
     for spec in SHEETS:

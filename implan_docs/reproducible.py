@@ -8,6 +8,7 @@ from __future__ import annotations
 import io
 import re
 import zipfile
+from datetime import datetime
 from pathlib import Path
 
 FIXED_TIME = (1980, 1, 1, 0, 0, 0)
@@ -15,12 +16,16 @@ _CORE_DATES = re.compile(rb"(<dcterms:(created|modified)\b[^>]*>)[^<]*(</dcterms
 
 
 def normalize_zip(path: str | Path, core_time: str = "2026-01-01T00:00:00Z") -> None:
-    """Rewrite the zip at ``path`` in place: ``[Content_Types].xml`` first, then the rest in their
-    original order, each with a fixed timestamp, fixed permissions and deflate compression; the
-    created/modified dates of ``docProps/core.xml`` (which openpyxl sets to now on save) become
-    ``core_time``."""
+    """Rewrite the zip at ``path`` in place with :func:`normalized` bytes."""
     path = Path(path)
-    with zipfile.ZipFile(path) as src:
+    path.write_bytes(normalized(path.read_bytes(), core_time))
+
+
+def normalized(data: bytes, core_time: str = "2026-01-01T00:00:00Z") -> bytes:
+    """The zip ``data`` rewritten: ``[Content_Types].xml`` first, then the rest in their original order,
+    each with a fixed timestamp, fixed permissions and deflate compression; the created/modified dates of
+    ``docProps/core.xml`` (which openpyxl sets to now on save) become ``core_time``."""
+    with zipfile.ZipFile(io.BytesIO(data)) as src:
         infos = src.infolist()
         names = [i.filename for i in infos]
         order = sorted(range(len(names)), key=lambda k: (names[k] != "[Content_Types].xml", k))
@@ -31,8 +36,16 @@ def normalize_zip(path: str | Path, core_time: str = "2026-01-01T00:00:00Z") -> 
                 info.compress_type = zipfile.ZIP_DEFLATED
                 info.external_attr = 0o644 << 16
                 info.create_system = 3
-                data = src.read(infos[k])
+                member = src.read(infos[k])
                 if names[k] == "docProps/core.xml":
-                    data = _CORE_DATES.sub(lambda m: m[1] + core_time.encode() + m[3], data)
-                dst.writestr(info, data, compresslevel=6)
-    path.write_bytes(buf.getvalue())
+                    member = _CORE_DATES.sub(lambda m: m[1] + core_time.encode() + m[3], member)
+                dst.writestr(info, member, compresslevel=6)
+    return buf.getvalue()
+
+
+def workbook_bytes(wb, when: datetime) -> bytes:
+    """An openpyxl workbook as .xlsx bytes that depend only on its content and ``when``."""
+    wb.properties.created = wb.properties.modified = when
+    buf = io.BytesIO()
+    wb.save(buf)
+    return normalized(buf.getvalue(), when.strftime("%Y-%m-%dT%H:%M:%SZ"))
