@@ -98,6 +98,16 @@ def test_committed_notebooks_have_no_outputs_and_match_the_generator(tmp_path):
                    if c["cell_type"] == "code"), path.name
         tags = [c["metadata"].get("tags", []) for c in nb["cells"]]
         assert ["parameters"] in tags, path.name
+    import importlib.util
+
+    import nbformat
+
+    spec = importlib.util.spec_from_file_location("make_notebooks", ROOT / "scripts" / "make_notebooks.py")
+    maker = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(maker)
+    for number, name, title, what in maker.SECTIONS:
+        expected = nbformat.writes(maker.notebook(number, name, title, what)) + "\n"
+        assert (ROOT / "notebooks" / f"{number}-{name}.ipynb").read_text(encoding="utf-8") == expected, name
 
 
 USER_SECTION = {
