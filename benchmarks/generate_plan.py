@@ -25,6 +25,8 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
+from implan_docs.workbook import SHEETS
+
 FIXED_TIME = datetime(2026, 1, 1)
 ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 START = date(2026, 1, 5)  # a Monday
@@ -40,25 +42,10 @@ LAST = ("Abbott", "Brandt", "Chen", "Diaz", "Evans", "Fischer", "Gupta", "Haddad
 VERBS = ("Design", "Build", "Configure", "Test", "Review", "Migrate", "Document", "Train", "Deploy", "Verify")
 THINGS = ("interface", "data model", "report pack", "workflow", "user guide", "test suite", "dashboard",
           "site survey", "integration", "cutover plan", "access roles", "archive")
-HEADERS = {
-    "Project": ("Field*", "Value"),
-    "Objectives": ("ID*", "Objective*", "Metric*", "Baseline", "Target*", "Due", "Owner"),
-    "Scope": ("Kind*", "Item*", "Notes"),
-    "Deliverables": ("ID*", "Deliverable*", "Description", "Objectives", "Owner*", "Due*", "Acceptance criteria",
-                     "Status"),
-    "Tasks": ("ID*", "Task*", "Deliverable", "Owner*", "Start", "Finish", "Duration", "Depends on", "Milestone",
-              "Buffer", "Status", "Progress"),
-    "Risks": ("ID*", "Risk*", "Category", "Likelihood*", "Impact*", "Mitigation*", "Contingency", "Owner*",
-              "Trigger", "Status"),
-    "People": ("Name*", "Role*", "Organization", "Email", "Responsibilities", "Availability"),
-    "Resources": ("Resource*", "Type*", "Quantity", "Unit", "Unit cost", "Cost", "For", "From", "To", "Approver",
-                  "Status"),
-    "Research": ("Method*", "Source*", "Date", "Finding*", "Effect on plan"),
-    "SWOT": ("Kind*", "Item*"),
-    "Holidays": ("Date*", "Name"),
-    "Extra working days": ("Date*", "Name"),
-    "Review": ("ID", "Section", "Anchor", "Comment", "Reviewer", "Date", "Status", "Response"),
-}
+# The contract's headers (required ones marked *), from the package's one description of the contract;
+# RACI is written separately (a column per person).
+HEADERS = {spec.key: tuple(c.key + ("*" if c.required else "") for c in spec.columns)
+           for spec in SHEETS if spec.key != "RACI"}
 
 
 def working_days(years: int = 12) -> tuple[list[date], list[tuple[date, str]], date]:
