@@ -5,8 +5,6 @@ complete, so a failed or killed build leaves earlier outputs as they were.
 """
 from __future__ import annotations
 
-import contextlib
-import fcntl
 import os
 import re
 import shutil
@@ -20,10 +18,11 @@ from typing import Callable, Sequence
 from .blocks import Fragment
 from .check import Checked, check_plan
 from .errors import ImplanError, ValidationFailed
-from .fileio import _fail, ensure_dir, pid_alive, recover_publish, replace_dir
+from .fileio import atomic_copy, ensure_dir, output_error
 from .findings import Finding
 from .i18n import Messages
-from .notebooks import Outcome, discover, raise_for_failures, run_sections
+from .notebooks import BUILTIN, Outcome, discover, raise_for_failures, run_sections
+from .publish import open_staging, preflight, publish, remove_staging
 
 TEMPLATE = Path(__file__).resolve().parent.parent / "templates" / "plan.docx"
 
@@ -49,12 +48,17 @@ def output_stem(checked: Checked) -> str:
 def build_plan(workbook: str | Path, output: str | Path, *, template: str | Path | None = None,
                status_date: date | None = None, pdf: bool = False, jobs: int | None = None,
                sections: Sequence[str] | None = None, notebooks: Sequence[str | Path] = (),
-               since: str | Path | None = None, progress: Callable | None = None) -> BuildResult:
+               since: str | Path | None = None, progress: Callable | None = None, force: bool = False,
+               keep_links: bool = False) -> BuildResult:
     """Build the plan document from ``workbook`` into the folder ``output``.
 
     Writes ``<Code>-v<Version>.docx``, ``<Code>-v<Version>-filled.xlsx``, ``charts/``, ``notebooks/``
     (executed, for audit), ``fragments/`` and with ``pdf=True`` the PDF. Raises :class:`ImplanError` on
-    bad input or a failed section; findings (warnings) are returned.
+    bad input or a failed section; findings (warnings) are returned. Only what an earlier build published
+    is replaced (:mod:`implan_docs.publish`); ``force`` takes over same-named files of the user's.
+    Notebooks run only from the built-in set and the folders in ``notebooks``; a workbook's Project field
+    ``Notebooks`` is reported (finding W194), never run. ``keep_links`` keeps the template's ordinary
+    external hyperlinks (every other external reference is always removed).
     """
     started = time.perf_counter()
     workbook, output = Path(workbook), Path(output)
@@ -75,12 +79,21 @@ def build_plan(workbook: str | Path, output: str | Path, *, template: str | Path
 
         extras["since"] = diff_plans(since, workbook, status_date=status_date)
 
-    # sections: the built-in notebooks, the folders given, and the workbook's own "Notebooks" field
-    available = discover(list(notebooks) + workbook_notebook_dirs(checked.plan, workbook))
+    # sections: the built-in notebooks and the folders named on the command line, nothing else
+    available = discover(list(notebooks))
     wanted = _select(available, sections, extras)
+    builtin_names = {nb.name for nb in discover()}
+    for nb in wanted:
+        if not nb.builtin and nb.name in builtin_names:
+            emit("note", f"section '{nb.name}': your notebook {nb.path} replaces the built-in one")
+    stem = output_stem(checked)
+    products = [f"{stem}.docx", f"{stem}-filled.xlsx", "charts", "fragments", "notebooks"] + ([f"{stem}.pdf"] if pdf else [])
+    inputs = [workbook, template_path, since, BUILTIN, *notebooks, *(nb.path for nb in wanted)]
+    output = Path(os.path.abspath(output))
+    preflight(output, products, force=force, inputs=inputs)  # the user's files stop the build before any work
     output = ensure_dir(output).resolve()
     _check_writable(output)  # a read-only output folder fails now, not after the sections ran
-    staging, lock = _staging_dir(output)
+    staging, lock = open_staging(output)
     try:
         from .sections.context import Context, SNAPSHOT, save_snapshot
 
@@ -91,9 +104,10 @@ def build_plan(workbook: str | Path, output: str | Path, *, template: str | Path
         values = {"workbook": str(workbook.resolve()), "status_date": schedule.status_date.isoformat(),
                   "output": str(staging), "language": checked.plan.language, "context": str(staging / SNAPSHOT)}
         emit("phase", "sections")
-        outcomes = run_sections(wanted, values, staging, jobs or os.cpu_count() or 1,
+        jobs = max(1, min(jobs or os.cpu_count() or 1, len(wanted)))
+        outcomes = run_sections(wanted, values, staging, jobs,
                                 on_event=lambda name, state, outcome: emit("section", name, state, outcome))
-        _publish_notebooks_only(staging, output, outcomes)
+        _publish_notebooks_only(staging, output, outcomes, force=force, inputs=inputs)
         raise_for_failures(outcomes, output)
 
         # assemble
@@ -104,7 +118,6 @@ def build_plan(workbook: str | Path, output: str | Path, *, template: str | Path
         if missing:
             raise ImplanError(f"section '{missing[0]}' ran but wrote no fragments/{missing[0]}.json "
                               f"(call fragment.write(output) in its notebook)")
-        stem = output_stem(checked)
         fields = template_fields(checked, ctx)
         docx_path = staging / f"{stem}.docx"
         from .document import assemble
@@ -133,21 +146,11 @@ def build_plan(workbook: str | Path, output: str | Path, *, template: str | Path
         for junk in (SNAPSHOT, ".jupyter"):
             target = staging / junk
             shutil.rmtree(target, ignore_errors=True) if target.is_dir() else target.unlink(missing_ok=True)
-        replace_dir(staging, output)
+        publish(staging, output, force=force, inputs=inputs)
     finally:
-        shutil.rmtree(staging, ignore_errors=True)
-        lock.close()
+        remove_staging(staging, lock)
     return BuildResult(output / docx_path.name, output / xlsx_path.name, output / pdf_path.name if pdf_path else None,
                        checked.findings, outcomes, time.perf_counter() - started, note)
-
-
-def workbook_notebook_dirs(plan, workbook: Path) -> list[Path]:
-    """Folders named by an optional Project field ``Notebooks`` (comma-separated, relative to the
-    workbook's folder): a plan can carry its own sections without a command-line option."""
-    for field_name, value in plan.project.extra:
-        if " ".join(str(field_name).split()).rstrip("*").strip().casefold() == "notebooks" and value:
-            return [(workbook.parent / part.strip()) for part in str(value).split(",") if part.strip()]
-    return []
 
 
 def template_fields(checked: Checked, ctx) -> dict[str, str]:
@@ -182,74 +185,28 @@ def _select(available, sections, extras):
     return chosen
 
 
-def _staging_dir(output: Path):
-    """A fresh staging folder beside ``output`` (same file system, so the final moves are renames),
-    locked for as long as this build process lives; and the lock's file.
-
-    Staging folders left by killed builds are cleaned here: first any half-done publish of theirs is
-    undone (:func:`fileio.recover_publish`), so ``output`` is as it was before that build.
-    """
-    parent = output.parent
-    for stale in sorted(parent.glob(f".{output.name}.staging-*")):
-        if stale.is_dir() and not _in_use(stale):
-            with contextlib.suppress(OSError):
-                recover_publish(stale, output)
-            shutil.rmtree(stale, ignore_errors=True)
-    staging = parent / f".{output.name}.staging-{os.getpid()}"
-    shutil.rmtree(staging, ignore_errors=True)
-    try:
-        staging.mkdir()
-        lock = open(staging / ".lock", "w")  # noqa: SIM115 - held until the build ends
-        # A POSIX record lock belongs to this process alone: section workers it forks do not inherit it,
-        # so workers orphaned by a killed build do not keep its staging folder alive.
-        fcntl.lockf(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except OSError as exc:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise _fail(staging, exc) from exc
-    return staging, lock
-
-
-def _in_use(staging: Path) -> bool:
-    """Whether a live build process still holds the staging folder's lock.
-
-    A folder without a lock file (its build was killed right after creating it) falls back to
-    whether the process named in its name is alive.
-    """
-    try:
-        fd = os.open(staging / ".lock", os.O_RDWR)
-    except FileNotFoundError:
-        pid = staging.name.rsplit("-", 1)[-1]
-        return pid.isdigit() and pid_alive(int(pid))
-    except OSError:
-        return True
-    try:
-        fcntl.lockf(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except OSError:
-        return True
-    finally:
-        os.close(fd)  # also releases the lock just taken
-    return False
-
-
 def _check_writable(folder: Path) -> None:
     try:
         with tempfile.TemporaryFile(dir=folder, prefix=".implan-write-test-"):
             pass
     except OSError as exc:
-        raise _fail(folder, exc) from exc
+        raise output_error(folder, exc) from exc
 
 
-def _publish_notebooks_only(staging: Path, output: Path, outcomes: list[Outcome]) -> None:
-    """When a section fails, keep its executed notebook for inspection (and nothing else of the build)."""
-    failed = [o for o in outcomes if not o.ok]
+def _publish_notebooks_only(staging: Path, output: Path, outcomes: list[Outcome], *, force: bool,
+                            inputs: list) -> None:
+    """When a section fails, add its executed notebook to ``OUT/notebooks/`` for inspection (nothing else
+    of the build is published; the earlier build's notebooks stay)."""
+    failed = [o for o in outcomes if not o.ok and o.executed.is_file()]
     if not failed:
         return
-    folder = ensure_dir(output / "notebooks")
-    for o in failed:
-        if o.executed.is_file():
-            from .fileio import atomic_copy
-
-            atomic_copy(o.executed, folder / o.executed.name)
+    folder, lock = open_staging(output)
+    try:
+        for o in failed:
+            atomic_copy(o.executed, ensure_dir(folder / "notebooks") / o.executed.name)
+        publish(folder, output, force=force, inputs=inputs, merge=True)
+    finally:
+        remove_staging(folder, lock)
 
 
 __all__ = ["build_plan", "BuildResult", "TEMPLATE", "output_stem"]

@@ -36,7 +36,7 @@ def check_plan(path: str | Path, status_date: date | None = None) -> Checked:
     from .schedule import schedule_plan
 
     plan, findings = read_plan(path)
-    findings = list(findings) + validate(plan) + _undrawable(plan)
+    findings = list(findings) + validate(plan) + _undrawable(plan) + _declared_notebooks(plan)
     schedule = None
     if not any(f.is_error for f in findings):
         schedule = schedule_plan(plan, status_date)
@@ -52,6 +52,27 @@ def _undrawable(plan: Plan) -> list[Finding]:
     if all(_plain(t) for t in plan_texts(plan) if t):
         return []
     return drawable_plan(plan)[1]
+
+
+def declared_notebook_folders(plan: Plan) -> list[str]:
+    """Folders an optional Project field ``Notebooks`` names (comma-separated). Reported, never run."""
+    for field_name, value in plan.project.extra:
+        if " ".join(str(field_name).split()).rstrip("*").strip().casefold() == "notebooks" and value:
+            return [part.strip() for part in str(value).split(",") if part.strip()]
+    return []
+
+
+def _declared_notebooks(plan: Plan) -> list[Finding]:
+    """W194: a workbook asking for notebooks to be run gets a finding that says how to run them."""
+    from .errors import Location
+    from .findings import make
+
+    folders = declared_notebook_folders(plan)
+    if not folders:
+        return []
+    row = next((r for key, r in plan.project.rows if key == "Notebooks"), None)
+    return [make("W194", Location(file=Path(plan.file).name, sheet="Project", row=row, header="Notebooks"),
+                 folders=", ".join(folders))]
 
 
 def _dedupe(findings: list[Finding]) -> list[Finding]:

@@ -50,12 +50,15 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("--template", type=Path, help="also check a Word template (placeholders, styles, safety)")
     s.add_argument("--notebooks", type=Path, action="append", default=[],
                    help="also check your own section notebooks in this folder (parameters cell); may repeat")
+    s.add_argument("--keep-links", action="store_true",
+                   help="with --template: ordinary web and mail hyperlinks are kept, so not reported")
 
     s = sub.add_parser("schedule", help="compute the schedule and write the filled workbook")
     s.add_argument("workbook", type=Path)
     s.add_argument("-o", "--output", type=Path, required=True, help="filled workbook to write (.xlsx)")
     s.add_argument("--status-date", type=_date)
-    s.add_argument("--force", action="store_true", help="overwrite the input file itself (never by default)")
+    s.add_argument("--force", action="store_true",
+                   help="replace an existing file that implan did not write (never the input itself)")
 
     s = sub.add_parser("build", help="build the plan document (.docx), filled workbook, charts and optionally the PDF")
     s.add_argument("workbooks", nargs="+", type=Path, metavar="WORKBOOK",
@@ -69,6 +72,10 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("--notebooks", type=Path, action="append", default=[],
                    help="folder with your own section notebooks (NN-name.ipynb); may repeat")
     s.add_argument("--since", type=Path, help="older version of the workbook: adds 'Changes since version X'")
+    s.add_argument("--force", action="store_true",
+                   help="replace files and folders in OUT that implan did not write (never an input)")
+    s.add_argument("--keep-links", action="store_true",
+                   help="keep the template's ordinary web and mail hyperlinks (other external references are always removed)")
 
     s = sub.add_parser("handoff", help="build the document and a review package (.zip) for reviewers")
     s.add_argument("workbook", type=Path)
@@ -79,6 +86,10 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("--template", type=Path, help="Word template (.docx) with the section placeholders")
     s.add_argument("--status-date", type=_date, help="progress as of this date (default: Project Status date)")
     s.add_argument("--no-pdf", action="store_true", help="leave the PDFs out (no LibreOffice needed)")
+    s.add_argument("--force", action="store_true",
+                   help="replace files and folders in OUT that implan did not write (never an input)")
+    s.add_argument("--keep-links", action="store_true",
+                   help="keep the template's ordinary web and mail hyperlinks (other external references are always removed)")
 
     s = sub.add_parser("collect", help="read comments and tracked changes of reviewed copies into the Review sheet")
     s.add_argument("workbook", type=Path)
@@ -96,9 +107,48 @@ def _parser() -> argparse.ArgumentParser:
     return p
 
 
+class Terminated(BaseException):
+    """SIGTERM arrived: unwinds like Ctrl-C, so every staging folder and temporary file is removed."""
+
+
+def _on_sigterm(signum, frame):
+    raise Terminated()
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     debug = "--debug" in argv
+    import signal
+    import threading
+
+    previous = None
+    if threading.current_thread() is threading.main_thread():
+        previous = signal.signal(signal.SIGTERM, _on_sigterm)
+    try:
+        return _main(argv, debug)
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
+
+
+def _interrupted(code: int, what: str) -> int:
+    """After Ctrl-C or SIGTERM: whatever is still running is stopped; one line; 130 or 143."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # a second Ctrl-C must not cut the clean-up short
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    try:
+        from .processes import kill_descendants
+
+        kill_descendants()
+    finally:
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+        signal.signal(signal.SIGTERM, _on_sigterm)
+    print(f"implan: {what}; nothing of this run was published", file=sys.stderr)
+    return code
+
+
+def _main(argv: list[str], debug: bool) -> int:
     try:
         args = _parser().parse_args(argv)
         return _dispatch(args)
@@ -108,8 +158,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"implan: {_one_line(str(exc))}", file=sys.stderr)
         return 2 if isinstance(exc, UsageError) else 1
     except KeyboardInterrupt:
-        print("implan: interrupted", file=sys.stderr)
-        return 130
+        return _interrupted(130, "interrupted")
+    except Terminated:
+        return _interrupted(143, "terminated")
     except SystemExit as exc:
         return int(exc.code or 0) if isinstance(exc.code, int) else 2
     except MemoryError:
@@ -197,14 +248,20 @@ def _summary(name: str, errors: int, warnings: int) -> str:
 def cmd_schedule(args) -> int:
     from .check import check_plan
     from .filled import write_filled_workbook
+    from .publish import claim_file, record_file
 
+    if args.output.suffix.lower() != ".xlsx":
+        raise UsageError("the filled workbook must be an .xlsx file", Location(file=str(args.output)))
     _refuse_overwriting_input(args.workbook, args.output)
+    output = Path(os.path.abspath(args.output))
+    claim_file(output, force=args.force, inputs=[args.workbook])
     result = check_plan(args.workbook, args.status_date)
     if result.errors:
         for f in result.errors:
             print(str(f), file=sys.stderr)
         raise ImplanError(f"{len(result.errors)} error(s); nothing written", Location(file=args.workbook.name))
-    write_filled_workbook(args.workbook, result.plan, result.schedule, args.output)
+    write_filled_workbook(args.workbook, result.plan, result.schedule, output)
+    record_file(output)
     s = result.schedule
     print(f"wrote {args.output}: {len(s.tasks)} tasks, {s.start.isoformat()} to {s.finish.isoformat()}")
     return 0
@@ -271,7 +328,7 @@ def _build_one(args, workbook: Path, out: Path, sections, progress):
     try:
         return build_plan(workbook, out, template=args.template, status_date=args.status_date, pdf=args.pdf,
                           jobs=args.jobs or None, sections=sections, notebooks=args.notebooks, since=args.since,
-                          progress=progress.event)
+                          progress=progress.event, force=args.force, keep_links=args.keep_links)
     except ValidationFailed as exc:
         progress.stop()
         raise _plan_errors(exc, workbook, "nothing was built") from exc
@@ -312,7 +369,7 @@ def cmd_handoff(args) -> int:
         try:
             result = make_handoff(args.workbook, args.output, reviewers=reviewers, due=args.due,
                                   template=args.template, status_date=args.status_date, pdf=not args.no_pdf,
-                                  progress=progress.event)
+                                  progress=progress.event, force=args.force, keep_links=args.keep_links)
         except ValidationFailed as exc:
             progress.stop()
             raise _plan_errors(exc, args.workbook, "no review package was made") from exc

@@ -13,6 +13,7 @@ import glob
 import json
 import os
 import shutil
+import stat
 import tempfile
 from pathlib import Path
 from typing import Callable, Iterator
@@ -20,7 +21,8 @@ from typing import Callable, Iterator
 from .errors import Location, OutputError
 
 
-def _fail(path: Path, exc: OSError) -> OutputError:
+def output_error(path: Path, exc: OSError) -> OutputError:
+    """An OSError met while writing ``path``, as the one-line error users see."""
     reason = {
         errno.EACCES: "permission denied (is the folder read-only?)",
         errno.EROFS: "the file system is read-only",
@@ -37,7 +39,7 @@ def ensure_dir(path: str | Path) -> Path:
     try:
         path.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise _fail(path, exc) from exc
+        raise output_error(path, exc) from exc
     return path
 
 
@@ -52,20 +54,39 @@ def atomic_path(path: str | Path, suffix: str = "") -> Iterator[Path]:
                                         dir=path.parent)
         os.close(fd)
     except OSError as exc:
-        raise _fail(path, exc) from exc
+        raise output_error(path, exc) from exc
     tmp = Path(tmp_name)
     try:
         yield tmp
         with open(tmp, "rb+") as fh:
             os.fsync(fh.fileno())
-        os.chmod(tmp, 0o644)
+        os.chmod(tmp, output_mode(path))
         os.replace(tmp, path)
     except OSError as exc:
         _unlink(tmp)
-        raise _fail(path, exc) from exc
+        raise output_error(path, exc) from exc
     except BaseException:
         _unlink(tmp)
         raise
+
+
+def output_mode(path: Path) -> int:
+    """The permission bits an output at ``path`` gets: those of the file it replaces (a private 0600
+    plan stays private), else what the user's umask gives a new file (as ``open()`` would)."""
+    try:
+        st = os.stat(path)
+        if stat.S_ISREG(st.st_mode):
+            return stat.S_IMODE(st.st_mode)
+    except OSError:
+        pass
+    return 0o666 & ~current_umask()
+
+
+def current_umask() -> int:
+    """The process umask (read by setting and restoring it: POSIX has no way to only read it)."""
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
 
 
 def _remove_stale_parts(path: Path) -> None:
@@ -115,20 +136,27 @@ def atomic_copy(src: str | Path, dst: str | Path) -> Path:
     return Path(dst)
 
 
-def replace_dir(staging: Path, target: Path) -> None:
+def replace_dir(staging: Path, target: Path, build_id: str = "", commit: bool = True) -> None:
     """Move a completed staging folder's entries into ``target`` as one unit, as far as a kill allows.
 
     Each entry goes in by one rename (an existing one is swapped out atomically where the system can,
     so no entry is ever missing) and the entries replaced are kept in ``staging/.previous`` until all
     are in. A journal written before the first move lets :func:`recover_publish` put ``target`` back
     exactly as it was if the process dies half-way; once every entry is in, the journal is removed
-    (the commit point) and the staging folder with the old entries deleted.
+    (the commit point) and the staging folder with the old entries deleted. The journal is signed and
+    bound to both folders (:mod:`implan_docs.trust`): a planted one is never obeyed. ``build_id`` names
+    this publish; a caller that records it elsewhere after the moves (the publish manifest) makes that
+    record the commit point instead: pass ``commit=False``, write it, then call :func:`commit_publish`
+    (and see ``committed`` in :func:`recover_publish`).
     """
-    entries = sorted(e for e in staging.iterdir() if e.name not in (_JOURNAL, _PREVIOUS, _LOCK))
+    from . import trust
+
+    entries = sorted(e for e in staging.iterdir() if not e.name.startswith("."))  # dot-names: the tool's own
     previous = ensure_dir(staging / _PREVIOUS)
     plan = [{"name": e.name, "ino": e.lstat().st_ino, "existed": os.path.lexists(target / e.name)}
             for e in entries]
-    atomic_write_text(staging / _JOURNAL, json.dumps({"target": str(target), "entries": plan}))
+    record = {"target": str(target), "entries": plan, "build_id": build_id}
+    atomic_write_text(staging / _JOURNAL, trust.sign("publish-journal", record, _journal_binding(staging, target)))
     for entry in entries:
         dest = target / entry.name
         try:
@@ -143,22 +171,54 @@ def replace_dir(staging: Path, target: Path) -> None:
         except OSError as exc:
             with contextlib.suppress(OSError):
                 recover_publish(staging, target)  # a full or read-only target: put back what moved
-            raise _fail(dest, exc) from exc
-    (staging / _JOURNAL).unlink()  # committed
-    shutil.rmtree(previous, ignore_errors=True)
+            raise output_error(dest, exc) from exc
+    if commit:
+        commit_publish(staging)
 
 
-def recover_publish(staging: Path, target: Path | None = None) -> bool:
+def commit_publish(staging: Path) -> None:
+    """The commit point of :func:`replace_dir`: remove the journal, then the entries it replaced."""
+    (staging / _JOURNAL).unlink()
+    shutil.rmtree(staging / _PREVIOUS, ignore_errors=True)
+
+
+def _journal_binding(staging: Path, target: Path) -> str:
+    from . import trust
+
+    return trust.folder_binding(staging) + "\0" + trust.folder_binding(target)
+
+
+def recover_publish(staging: Path, target: Path | None = None,
+                    committed: Callable[[str], bool] | None = None) -> bool:
     """Undo the moves of a :func:`replace_dir` that did not reach its commit point (its process was
     killed, or a move failed): every entry of ``target`` it replaced comes back, every entry it added
-    goes. Returns whether there was anything to undo. Safe to repeat if itself interrupted."""
-    try:
-        journal = json.loads((staging / _JOURNAL).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+    goes. Returns whether there was anything to undo. Safe to repeat if itself interrupted.
+
+    Only a journal this user's tool signed for exactly these two folders is obeyed, and only entries
+    that are plain names inside them; anything else is left alone. ``committed(build_id)`` says whether
+    the publish had in fact committed (its manifest was written): then nothing is undone.
+    """
+    from . import trust
+
+    if target is None:
         return False
-    target = Path(target or journal["target"])
+    try:
+        journal = trust.read_verified(staging / _JOURNAL, "publish-journal", _journal_binding(staging, target))
+    except OSError:
+        return False
+    if journal is None or journal.get("target") != str(target) or not isinstance(journal.get("entries"), list):
+        return False
+    items = journal["entries"]
+    if not all(isinstance(i, dict) and trust.safe_name(i.get("name")) and isinstance(i.get("ino"), int)
+               for i in items):
+        return False
+    in_place = all(os.path.lexists(target / i["name"]) and (target / i["name"]).lstat().st_ino == i["ino"]
+                   for i in items)
+    if in_place and committed is not None and committed(str(journal.get("build_id") or "")):
+        commit_publish(staging)  # every entry moved and the manifest written: the publish had committed
+        return False
     previous = staging / _PREVIOUS
-    for item in reversed(journal["entries"]):
+    for item in reversed(items):
         name, ino = item["name"], item["ino"]
         dest, parked, old_backup = target / name, staging / name, previous / name
         new_in_place = os.path.lexists(dest) and dest.lstat().st_ino == ino
@@ -181,7 +241,7 @@ def recover_publish(staging: Path, target: Path | None = None) -> bool:
     return True
 
 
-_JOURNAL, _PREVIOUS, _LOCK = ".publish.json", ".previous", ".lock"
+_JOURNAL, _PREVIOUS, _LOCK, _MARK = ".publish.json", ".previous", ".lock", ".implan-staging"
 _RENAME_EXCHANGE = 2
 _AT_FDCWD = -100
 

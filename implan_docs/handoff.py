@@ -13,9 +13,11 @@ LibreOffice stamps its PDFs).
 """
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import io
 import json
+import os
 import re
 import zipfile
 from dataclasses import dataclass, field
@@ -23,16 +25,18 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Callable, Sequence
 
-from . import __version__
+from . import __version__, trust
 from . import docx_xml as X
 from .build import TEMPLATE, BuildResult, build_plan, output_stem
 from .check import Checked, check_plan
 from .errors import ImplanError, Location, ValidationFailed
 from .fileio import atomic_write_bytes, atomic_write_text, ensure_dir
+from .publish import open_staging, preflight, publish, remove_staging
+from .publish import read_manifest as published_manifest
 from .findings import render
 from .i18n import Messages
 
-STAMP = ".implan-handoff.json"
+STAMP = ".implan/handoff.json"  # signed (implan_docs.trust), inside the folder's publish state
 MANIFEST_FORMAT = 1
 ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 MAX_KNOWN = 8  # open findings listed in the one-page guide (the rest are counted)
@@ -75,8 +79,13 @@ def parse_reviewer(text: str) -> Reviewer:
 
 def make_handoff(workbook: str | Path, output: str | Path, *, reviewers: Sequence[Reviewer | str] = (),
                  due: date | None = None, template: str | Path | None = None, status_date: date | None = None,
-                 pdf: bool = True, progress: Callable | None = None) -> HandoffResult:
-    """Build (or reuse) the plan document in ``output`` and write ``output/<Code>-v<Version>-review.zip``."""
+                 pdf: bool = True, progress: Callable | None = None, force: bool = False,
+                 keep_links: bool = False) -> HandoffResult:
+    """Build (or reuse) the plan document in ``output`` and write ``output/<Code>-v<Version>-review.zip``.
+
+    Like a build, it replaces only what implan published into ``output`` (``force`` takes over the user's
+    same-named files); the package holds only files of that build, never a path a file in the folder names.
+    """
     workbook, output = Path(workbook), Path(output)
     template_path = Path(template) if template else TEMPLATE
     reviewers = [r if isinstance(r, Reviewer) else parse_reviewer(r) for r in reviewers]
@@ -92,13 +101,16 @@ def make_handoff(workbook: str | Path, output: str | Path, *, reviewers: Sequenc
         "workbook_sha256": _sha256_file(workbook),
         "template_sha256": _sha256_file(template_path),
         "status_date": effective_date.isoformat(),
+        "keep_links": keep_links,
     }
-    ensure_dir(output)
-    build = _reusable_build(output, key, checked, pdf)
+    output = Path(os.path.abspath(output))
+    package_name = f"{output_stem(checked)}-review.zip"
+    preflight(output, [package_name], force=force, inputs=[workbook, template_path])
+    build = _reusable_build(output, key, checked, pdf) if output.is_dir() else None
     reused = build is not None
     if build is None:
         build = build_plan(workbook, output, template=template_path, status_date=effective_date, pdf=pdf,
-                           progress=progress)
+                           progress=progress, force=force, keep_links=keep_links)
         _write_stamp(output, key, build)
 
     emit("phase", "review package")
@@ -118,7 +130,7 @@ def make_handoff(workbook: str | Path, output: str | Path, *, reviewers: Sequenc
     entries.append((guide_name, "reviewer guide", guide))
     if pdf:
         entries.append((f"{stem}-reviewer-guide.pdf", "reviewer guide (PDF)",
-                        _guide_pdf(output, guide_name, guide, build, reused)))
+                        _guide_pdf(output, guide_name, guide)))
     manifest = {
         "format": MANIFEST_FORMAT,
         "generator": f"implan-docs {__version__}",
@@ -134,8 +146,13 @@ def make_handoff(workbook: str | Path, output: str | Path, *, reviewers: Sequenc
     }
     manifest_bytes = (json.dumps(manifest, ensure_ascii=False, indent=2, sort_keys=True) + "\n").encode("utf-8")
     entries.append(("manifest.json", "manifest", manifest_bytes))
-    package = output / f"{folder}.zip"
-    atomic_write_bytes(package, _zip(folder, [(name, data) for name, _, data in entries]))
+    package = output / package_name
+    staging, lock = open_staging(output)
+    try:
+        atomic_write_bytes(staging / package_name, _zip(folder, [(name, data) for name, _, data in entries]))
+        publish(staging, output, force=force, inputs=[workbook, template_path])
+    finally:
+        remove_staging(staging, lock)
     return HandoffResult(package, build, manifest, reused, [f"{folder}/{name}" for name, _, _ in entries])
 
 
@@ -311,18 +328,39 @@ def _finish(document, checked: Checked, t: Messages) -> None:
     core.revision = 1
 
 
-def _guide_pdf(output: Path, guide_name: str, guide: bytes, build: BuildResult, reused: bool) -> bytes:
-    """The guide as PDF (LibreOffice), kept next to the build so a reused build reuses it too."""
+GUIDE_CACHE = ".implan/review-guide.pdf"
+
+
+def _guide_pdf(output: Path, guide_name: str, guide: bytes) -> bytes:
+    """The guide as PDF (LibreOffice). The last one made is kept in the folder's tool state, and reused
+    only if the signed stamp records both its hash and that of the very same guide .docx (so the same
+    inputs give the same package, and no file dropped there can stand in for it)."""
+    import tempfile
+
     from .pdf import to_pdf
 
-    folder = ensure_dir(output / "review")
-    docx_path = folder / guide_name
-    pdf_path = docx_path.with_suffix(".pdf")
-    if reused and docx_path.is_file() and pdf_path.is_file() and docx_path.read_bytes() == guide:
-        return pdf_path.read_bytes()
-    atomic_write_bytes(docx_path, guide)
-    to_pdf(docx_path, pdf_path)
-    return pdf_path.read_bytes()
+    cache, binding = output / GUIDE_CACHE, os.path.abspath(output)
+    record = trust.read_verified(output / GUIDE_STAMP, "guide-pdf", binding)
+    guide_sha = hashlib.sha256(guide).hexdigest()
+    if record and record.get("docx_sha256") == guide_sha:
+        with contextlib.suppress(OSError):
+            data = cache.read_bytes()
+            if hashlib.sha256(data).hexdigest() == record.get("pdf_sha256"):
+                return data
+    with tempfile.TemporaryDirectory(prefix="implan-guide-") as tmp:
+        docx_path = Path(tmp) / guide_name
+        docx_path.write_bytes(guide)
+        pdf_path = docx_path.with_suffix(".pdf")
+        to_pdf(docx_path, pdf_path)
+        data = pdf_path.read_bytes()
+    ensure_dir(cache.parent)
+    atomic_write_bytes(cache, data)
+    atomic_write_text(output / GUIDE_STAMP, trust.sign(
+        "guide-pdf", {"docx_sha256": guide_sha, "pdf_sha256": hashlib.sha256(data).hexdigest()}, binding))
+    return data
+
+
+GUIDE_STAMP = ".implan/review-guide.json"
 
 
 # -- build reuse ---------------------------------------------------------------------------------------------------
@@ -346,25 +384,31 @@ def _outputs(build: BuildResult) -> list[Path]:
 def _write_stamp(output: Path, key: dict, build: BuildResult) -> None:
     stamp = {"key": key, "outputs": {p.name: _sha256_file(p) for p in _outputs(build)},
              "docx": build.docx.name, "workbook": build.workbook.name, "pdf": build.pdf.name if build.pdf else None}
-    atomic_write_text(output / STAMP, json.dumps(stamp, indent=2, sort_keys=True) + "\n")
+    ensure_dir(output / ".implan")
+    atomic_write_text(output / STAMP, trust.sign("handoff-stamp", stamp, os.path.abspath(output)))
 
 
 def _reusable_build(output: Path, key: dict, checked: Checked, pdf: bool) -> BuildResult | None:
     """The build in ``output`` if its stamp matches ``key``, its outputs are unchanged and it has a PDF
-    when one is wanted (a build with a PDF serves a request without one), else None."""
-    try:
-        stamp = json.loads((output / STAMP).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+    when one is wanted (a build with a PDF serves a request without one), else None.
+
+    The stamp is trusted only if this user's tool signed it for this folder, and only for plain file
+    names that the folder's publish manifest lists as the tool's, byte for byte: a crafted stamp cannot
+    make the package carry any other file.
+    """
+    stamp = trust.read_verified(output / STAMP, "handoff-stamp", os.path.abspath(output))
+    if stamp is None or stamp.get("key") != key:
         return None
-    if not isinstance(stamp, dict) or stamp.get("key") != key:
+    names = [stamp.get("docx"), stamp.get("workbook")] + ([stamp.get("pdf")] if pdf else [])
+    if not all(trust.safe_name(n) for n in names):
         return None
-    outputs = stamp.get("outputs") or {}
-    for name, digest in outputs.items():
-        path = output / name
-        if not path.is_file() or _sha256_file(path) != digest:
+    manifest = published_manifest(output)
+    outputs = stamp.get("outputs")
+    if not isinstance(outputs, dict) or set(names) - set(outputs):
+        return None
+    for name in names:
+        if not manifest.owns(output, name) or manifest.entries.get(name) != outputs.get(name):
             return None
-    if pdf and not stamp.get("pdf"):
-        return None
     pdf_path = output / stamp["pdf"] if pdf else None
     return BuildResult(output / stamp["docx"], output / stamp["workbook"], pdf_path, checked.findings)
 

@@ -83,20 +83,35 @@ def declared_parameters(path: Path) -> tuple[str, ...]:
 
 
 def kernel_env(folder: Path) -> dict[str, str]:
-    """Environment that makes the kernel this Python: a kernelspec in ``folder`` put first on JUPYTER_PATH.
+    """Environment for the section kernels: this Python, and only settings the tool controls.
 
-    A user-level "python3" kernelspec from another installation would otherwise win and run the notebooks
-    without implan_docs.
+    The kernelspec lives in ``folder`` and is the only entry of JUPYTER_PATH (a user-level "python3"
+    kernelspec from another installation would otherwise win and run the notebooks without implan_docs).
+    IPython and Jupyter look for profiles, startup files and configuration in fresh, empty folders under
+    ``folder``, never in the user's home: no ``~/.ipython/profile_default/startup/*.py`` of the user's or
+    of an attacker's runs in a build. Connection files go there too, so they go with the build folder.
     """
     spec_dir = folder / "kernels" / KERNEL
     spec_dir.mkdir(parents=True, exist_ok=True)
+    ipython = folder / "ipython"
+    config = folder / "config"
+    runtime = folder / "runtime"
+    for sub in (ipython, config, runtime):
+        sub.mkdir(parents=True, exist_ok=True, mode=0o700)
     spec = {"argv": [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}",
-                     "--IPKernelApp.log_level=CRITICAL"],
-            "display_name": "implan-docs", "language": "python", "env": {"MPLBACKEND": "Agg"}}
+                     "--IPKernelApp.log_level=CRITICAL", f"--ipython-dir={ipython}",
+                     "--HistoryManager.enabled=False"],
+            "display_name": "implan-docs", "language": "python",
+            "env": {"MPLBACKEND": "Agg", "IPYTHONDIR": str(ipython)}}
     (spec_dir / "kernel.json").write_text(json.dumps(spec), encoding="utf-8")
-    env = {"JUPYTER_PATH": os.pathsep.join([str(folder)] + [p for p in os.environ.get("JUPYTER_PATH", "").split(os.pathsep) if p]),
+    env = {"JUPYTER_PATH": str(folder), "JUPYTER_CONFIG_DIR": str(config), "JUPYTER_DATA_DIR": str(folder),
+           "JUPYTER_RUNTIME_DIR": str(runtime), "JUPYTER_CONFIG_PATH": str(config), "IPYTHONDIR": str(ipython),
+           "JUPYTER_PREFER_ENV_PATH": "0", "JUPYTER_PLATFORM_DIRS": "0",
            "MPLBACKEND": "Agg", "PYDEVD_DISABLE_FILE_VALIDATION": "1"}
     return env
+
+
+KERNEL_ENV_DROP = ("PYTHONSTARTUP", "PYTHONINSPECT", "MATPLOTLIBRC", "JUPYTER_ALLOW_INSECURE_WRITES")
 
 
 def _die_with_parent() -> None:
@@ -135,7 +150,8 @@ def _ipc_kernel_manager():
             import tempfile
             import uuid
 
-            return os.path.join(tempfile.gettempdir(), f"implan-kernel-{uuid.uuid4().hex[:12]}")
+            return os.path.join(os.environ.get("IMPLAN_KERNEL_SOCKETS") or tempfile.gettempdir(),
+                                f"k-{uuid.uuid4().hex[:12]}")
 
     return IPCKernelManager
 
@@ -145,6 +161,8 @@ def _run_one(nb_path: str, out_path: str, parameters: dict, cwd: str, env: dict)
     import time
     import warnings
 
+    for name in KERNEL_ENV_DROP:
+        os.environ.pop(name, None)
     os.environ.update(env)
     warnings.filterwarnings("ignore")
     import papermill as pm
@@ -171,15 +189,23 @@ def run_sections(notebooks: list[SectionNotebook], values: dict, out_dir: Path, 
     context); each notebook receives the ones it declares. ``on_event(name, "start"|"done", outcome)``
     drives the progress display.
     """
+    import shutil
+    import tempfile
+
     executed_dir = out_dir / "notebooks"
     executed_dir.mkdir(parents=True, exist_ok=True)
-    env = kernel_env(out_dir / ".jupyter")
+    # The kernels' Jupyter and IPython settings, connection files and sockets (short paths: about 100
+    # characters at most) live in one private temporary folder, removed when the sections end.
+    sockets = tempfile.mkdtemp(prefix="implan-k-")
+    env = kernel_env(Path(sockets))
+    env["IMPLAN_KERNEL_SOCKETS"] = sockets
     outcomes: dict[str, Outcome] = {}
     # The heaviest sections start first so that they do not become the tail of the build.
     pending = sorted(notebooks, key=lambda nb: HEAVY.index(nb.name) if nb.name in HEAVY else len(HEAVY))
     running: dict = {}
     notify = on_event or (lambda *_: None)
-    with ProcessPoolExecutor(max_workers=max(1, jobs), initializer=_die_with_parent) as pool:
+    pool = ProcessPoolExecutor(max_workers=max(1, jobs), initializer=_die_with_parent)
+    try:
         while pending or running:
             while pending and len(running) < max(1, jobs):
                 nb = pending.pop(0)
@@ -198,6 +224,17 @@ def run_sections(notebooks: list[SectionNotebook], values: dict, out_dir: Path, 
                 outcome = Outcome(nb.name, ok, executed, seconds, error)
                 outcomes[nb.name] = outcome
                 notify(nb.name, "done", outcome)
+    except BaseException:
+        # interrupted (Ctrl-C, SIGTERM) or failed: stop every worker and kernel now, not after their cells
+        from .processes import kill_descendants
+
+        kill_descendants()
+        pool.shutdown(wait=False, cancel_futures=True)
+        raise
+    else:
+        pool.shutdown(wait=True)
+    finally:
+        shutil.rmtree(sockets, ignore_errors=True)
     return [outcomes[nb.name] for nb in notebooks]
 
 

@@ -39,6 +39,11 @@ class BuildProgress:
             self.phase = name
             if not self.live:
                 self.console.print(f"{self.title}: {name}", highlight=False)
+        elif kind == "note":
+            if self._live is not None:
+                self._live.console.print(name, highlight=False)
+            else:
+                self.console.print(name, highlight=False)
         elif kind == "section":
             if state == "start":
                 self.states[name] = ("running", time.perf_counter())

@@ -36,8 +36,10 @@ def tree(folder: Path) -> dict[str, str]:
 
 
 def products(folder: Path) -> dict[str, str]:
-    """The build's deterministic products (executed notebooks carry run times, so only their names)."""
-    return {rel: ("notebook" if rel.startswith("notebooks/") else digest) for rel, digest in tree(folder).items()}
+    """The build's deterministic products (executed notebooks carry run times, so only their names; the
+    publish manifest lists their hashes, so only its presence)."""
+    return {rel: ("notebook" if rel.startswith("notebooks/") or rel == ".implan/manifest.json" else digest)
+            for rel, digest in tree(folder).items()}
 
 
 def staging_leftovers(output: Path) -> list[str]:

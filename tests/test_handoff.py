@@ -152,7 +152,7 @@ def test_same_inputs_reuse_the_build_and_give_the_same_zip(handed, capsys):
 @pytest.mark.slow  # uses the module's one real build (with PDF)
 def test_changed_inputs_or_outputs_are_not_reused(handed):
     out = handed.package.parent
-    stamp = json.loads((out / STAMP).read_text())
+    stamp = json.loads((out / STAMP).read_text())["record"]
     checked = check_plan(EXAMPLE)
     assert _reusable_build(out, stamp["key"], checked, True) is not None
     assert _reusable_build(out, stamp["key"] | {"status_date": "2026-11-20"}, checked, True) is None
