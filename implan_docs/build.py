@@ -100,6 +100,8 @@ def build_plan(workbook: str | Path, output: str | Path, *, template: str | Path
         schedule = checked.schedule
         ctx = Context(checked.plan, schedule, checked.findings, checked.plan.language, staging,
                       schedule.status_date, extras)
+        for folder in ("charts", "fragments", "notebooks"):  # always published, so claimed before the build
+            ensure_dir(staging / folder)
         save_snapshot(ctx, staging / SNAPSHOT)
         values = {"workbook": str(workbook.resolve()), "status_date": schedule.status_date.isoformat(),
                   "output": str(staging), "language": checked.plan.language, "context": str(staging / SNAPSHOT)}
