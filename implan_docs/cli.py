@@ -291,6 +291,11 @@ def cmd_build(args) -> int:
         out = args.output / name if portfolio else args.output
         with BuildProgress(workbook.name) as progress:
             try:
+                if portfolio and (out.is_symlink() or (out.exists() and not out.is_dir())) and not args.force:
+                    from .publish import CollisionError
+
+                    raise CollisionError("already exists and is not a folder implan made; use --force, or "
+                                         "choose another -o", Location(file=str(out)))
                 result = _build_one(args, workbook, out, sections, progress)
             except ImplanError as exc:
                 if not portfolio:
