@@ -124,13 +124,19 @@ def from_dict(data: dict) -> Block:
     if cls is None:
         raise ValueError(f"unknown block type {kind!r}")
     if cls is Paragraph:
-        return Paragraph(data.get("text", ""), tuple(Run(**r) for r in data.get("runs", ())), data.get("style", ""))
+        return _typed(Paragraph(data.get("text", ""), tuple(_typed(Run(**r)) for r in data.get("runs", ())),
+                                data.get("style", "")))
     if cls is Bullets:
-        return Bullets(tuple(data["items"]), bool(data.get("numbered", False)))
+        items = tuple(data["items"])
+        if not all(isinstance(item, str) for item in items):
+            raise ValueError("Bullets.items must be text")
+        return Bullets(items, bool(data.get("numbered", False)))
     if cls is Table:
         rows = tuple(
-            tuple(Cell(**c) if isinstance(c, dict) else cell(c) for c in row) for row in data.get("rows", ())
+            tuple(_typed(Cell(**c)) if isinstance(c, dict) else cell(c) for c in row) for row in data.get("rows", ())
         )
+        if not all(isinstance(c, str) for c in data.get("columns", ())):
+            raise ValueError("Table.columns must be text")
         return Table(
             columns=tuple(data.get("columns", ())),
             rows=rows,
@@ -140,7 +146,20 @@ def from_dict(data: dict) -> Block:
             key_value=bool(data.get("key_value", False)),
         )
     fields = {k: v for k, v in data.items() if k != "type"}
-    return cls(**fields)
+    return _typed(cls(**fields))
+
+
+def _typed(block):
+    """Refuse a block whose text fields are not text (a fragment is JSON a notebook wrote: bad input)."""
+    import dataclasses
+
+    for f in dataclasses.fields(block):
+        value = getattr(block, f.name)
+        if f.type in ("str", str) and not isinstance(value, str):
+            raise ValueError(f"{type(block).__name__}.{f.name} must be text, not {type(value).__name__}")
+        if f.type in ("float", float, "int", int) and (isinstance(value, bool) or not isinstance(value, (int, float))):
+            raise ValueError(f"{type(block).__name__}.{f.name} must be a number, not {type(value).__name__}")
+    return block
 
 
 @dataclass(frozen=True)
@@ -173,5 +192,19 @@ class Fragment:
         return path
 
     @classmethod
-    def read(cls, path: str | Path) -> "Fragment":
-        return cls.from_json(Path(path).read_text(encoding="utf-8"))
+    def read(cls, path: str | Path, section: str = "", notebook: str | Path = "") -> "Fragment":
+        """The fragment a section's notebook wrote; a malformed one is an :class:`ImplanError` naming the
+        section and the notebook (it comes from the user's code, so it is bad input, not a crash)."""
+        from .errors import ImplanError, Location
+
+        path = Path(path)
+        try:
+            fragment = cls.from_json(path.read_text(encoding="utf-8"))
+            if not isinstance(fragment.section, str) or not isinstance(fragment.title, str):
+                raise ValueError("section and title must be text")
+        except (OSError, UnicodeDecodeError, ValueError, TypeError, KeyError, AttributeError) as exc:
+            reason = " ".join(str(exc).split())[:200] or type(exc).__name__
+            who = f"section '{section or path.stem}'" + (f": notebook {Path(notebook).name}" if notebook else "")
+            raise ImplanError(f"{who} wrote a malformed fragment ({type(exc).__name__}: {reason})",
+                              Location(file=str(notebook or path))) from exc
+        return fragment

@@ -114,7 +114,7 @@ def build_plan(workbook: str | Path, output: str | Path, *, template: str | Path
 
         # assemble
         emit("phase", "assemble")
-        fragments = [Fragment.read(staging / "fragments" / f"{nb.name}.json") for nb in wanted
+        fragments = [Fragment.read(staging / "fragments" / f"{nb.name}.json", nb.name, nb.path) for nb in wanted
                      if (staging / "fragments" / f"{nb.name}.json").is_file()]
         missing = [nb.name for nb in wanted if not (staging / "fragments" / f"{nb.name}.json").is_file()]
         if missing:

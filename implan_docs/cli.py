@@ -400,14 +400,91 @@ def cmd_collect(args) -> int:
 
 
 def cmd_diff(args) -> int:
-    from .diff import diff_plans, render_text
+    from .diff import diff_plans
 
     d = diff_plans(args.old, args.new, status_date=args.status_date)
     if args.format == "json":
         print(json.dumps(d.to_dict(), ensure_ascii=False, indent=2))
     else:
-        render_text(d)
+        print_diff(d)
     return 0
+
+
+
+def print_diff(d, console=None) -> None:
+    """Print a :class:`implan_docs.diff.PlanDiff` as rich tables (plain text when not a terminal)."""
+    from rich.console import Console
+    from rich.table import Table
+
+    console = console or Console()
+    c = d.counts
+    console.print(f"[bold]{d.old_file}[/] (version {d.old_version or '?'}) -> [bold]{d.new_file}[/] "
+                  f"(version {d.new_version or '?'})")
+    if d.empty:
+        console.print("No changes.")
+    else:
+        console.print(f"{c['added']} row(s) added, {c['removed']} removed, {c['changed']} changed"
+                      + (f"; forecast finish {_signed(d.finish_slip)} working day(s)" if d.finish_slip else ""))
+    for s in d.sheets:
+        table = Table(title=s.sheet, title_justify="left", show_lines=False)
+        for col in ("", "Row", "Column", "Old", "New"):
+            table.add_column(col, overflow="fold")
+        for r in s.added:
+            table.add_row("[green]+[/]", _key_label(r.key, r.label), "", "", "")
+        for r in s.removed:
+            table.add_row("[red]-[/]", _key_label(r.key, r.label), "", "", "")
+        for r in s.changed:
+            for i, ch in enumerate(r.changes):
+                table.add_row("[yellow]~[/]" if i == 0 else "", _key_label(r.key, r.label) if i == 0 else "",
+                              ch.column, _short(ch.old), _short(ch.new))
+        console.print(table)
+    if d.slips:
+        table = Table(title="Schedule (forecast finish)", title_justify="left")
+        for col in ("Kind", "Item", "Old", "New", "Working days"):
+            table.add_column(col, overflow="fold")
+        for s in d.slips:
+            table.add_row(s.kind, _key_label(s.id, s.name), _iso(s.old), _iso(s.new), _signed(s.days))
+        console.print(table)
+    if d.risks:
+        table = Table(title="Risk scores", title_justify="left")
+        for col in ("Risk", "Old", "New"):
+            table.add_column(col, overflow="fold")
+        for r in d.risks:
+            table.add_row(_key_label(r.id, r.risk), f"{r.old_score} {r.old_rating}", f"{r.new_score} {r.new_rating}")
+        console.print(table)
+    if d.budget:
+        table = Table(title=f"Budget ({d.currency})", title_justify="left")
+        for col in ("Item", "Old", "New", "Change"):
+            table.add_column(col, justify="right" if col != "Item" else "left")
+        for b in d.budget:
+            table.add_row(b.item, _money(b.old), _money(b.new),
+                          _money(b.delta, signed=True) if b.delta is not None else "")
+        console.print(table)
+    for note in d.notes:
+        console.print(f"[dim]note: {note}[/]")
+
+
+def _key_label(key: str, label: str) -> str:
+    return f"{key} {_short(label, 60)}" if label and label != key else key
+
+
+def _short(value: str, n: int = 80) -> str:
+    value = " ".join(str(value).split())
+    return value if len(value) <= n else value[: n - 1] + "…"
+
+
+def _signed(n: int) -> str:
+    return f"{n:+d}"
+
+
+def _iso(d: date | None) -> str:
+    return d.isoformat() if d else "–"
+
+
+def _money(v: float | None, signed: bool = False) -> str:
+    if v is None:
+        return "–"
+    return f"{v:+,.0f}" if signed else f"{v:,.0f}"
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -10,7 +10,6 @@ import ctypes
 import errno
 import functools
 import glob
-import json
 import os
 import shutil
 import stat

@@ -234,3 +234,23 @@ def test_since_adds_changes_section(tmp_path):
     headings = [p.text for p in doc.paragraphs if p.style.name == "Heading 1"]
     assert headings[0].startswith("Changes since version 0.9") and headings[-1] == "Appendix"
     assert any("T1" in cell.text for table in doc.tables for row in table.rows for cell in row.cells)
+
+
+@pytest.mark.parametrize("payload", ['{"format": 1, "section": "lessons", "blocks": [{"type": "paragraph", "text": {"a": 1}}]}',
+                                     '{"format": 1, "section": "lessons", "blocks": [{"type": "nope"}]}',
+                                     '{"format": 1, "section": "lessons", "blocks": [{"type": "table", "rows": 5}]}',
+                                     'not json at all', '[1, 2]'],
+                         ids=["wrong-type", "unknown-block", "rows-not-a-list", "not-json", "not-an-object"])
+def test_a_malformed_fragment_is_one_line_naming_section_and_notebook(tmp_path, capsys, payload):
+    folder = tmp_path / "mine"
+    folder.mkdir()
+    nb = json.loads(json.dumps(USER_SECTION))
+    nb["cells"][1]["source"] = ("import os\nos.makedirs(os.path.join(output, 'fragments'), exist_ok=True)\n"
+                                f"open(os.path.join(output, 'fragments', 'lessons.json'), 'w').write({payload!r})\n")
+    (folder / "95-lessons.ipynb").write_text(json.dumps(nb), encoding="utf-8")
+    plan = write_plan(tmp_path / "plan.xlsx")
+    code = main(["build", str(plan), "-o", str(tmp_path / "out"), "--sections", "lessons", "--notebooks", str(folder)])
+    err = capsys.readouterr().err
+    assert code == 1 and "Traceback" not in err and "internal error" not in err
+    line = err.strip().splitlines()[-1]
+    assert "section 'lessons': notebook 95-lessons.ipynb wrote a malformed fragment" in line
