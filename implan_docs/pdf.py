@@ -5,6 +5,13 @@
 the indexes, exports, and reports the page of every heading and caption bookmark. Pass
 ``PdfResult.pages`` back to :func:`implan_docs.document.assemble` (``toc_pages=``) to write the page
 numbers into the .docx TOC as well. Without UNO it falls back to ``--convert-to`` and says so.
+
+LibreOffice runs with a fresh user profile in a temporary folder whose ``registrymodifications.xcu``
+(:data:`PROFILE_SETTINGS`) keeps it off the network and away from local files a document names:
+links from untrusted documents blocked (every document is untrusted: no trusted locations), links
+never updated, macros and active content off, a proxy that goes nowhere, no update check, no crash
+report. The template loader strips such references already (:mod:`implan_docs.template`); this is
+the second wall, for any .docx handed to :func:`to_pdf`.
 """
 from __future__ import annotations
 
@@ -22,6 +29,50 @@ from .errors import DocumentError, Location, OutputError
 from .fileio import atomic_copy
 
 SYSTEM_PYTHON = "/usr/bin/python3"
+
+#: LibreOffice settings (configuration path, property, type, value) written into the private profile.
+#: Paths and values are LibreOffice's own (officecfg/registry/schema); a property an older LibreOffice
+#: does not know (DisableActiveContent: 24.2) is ignored by it.
+PROFILE_SETTINGS: tuple[tuple[str, str, str, str], ...] = (
+    # "Block any links from documents not among the trusted locations": linked images, OLE links, sections
+    ("/org.openoffice.Office.Common/Security/Scripting", "BlockUntrustedRefererLinks", "xs:boolean", "true"),
+    ("/org.openoffice.Office.Common/Security/Scripting", "SecureURL", "oor:string-list", ""),  # trust no folder
+    ("/org.openoffice.Office.Common/Security/Scripting", "MacroSecurityLevel", "xs:int", "3"),
+    ("/org.openoffice.Office.Common/Security/Scripting", "DisableMacrosExecution", "xs:boolean", "true"),
+    ("/org.openoffice.Office.Common/Security/Scripting", "DisableActiveContent", "xs:boolean", "true"),
+    # "Update links when loading": 0 never, 1 on request, 2 always (sw/inc/linkenum.hxx)
+    ("/org.openoffice.Office.Writer/Content/Update", "Link", "xs:int", "0"),
+    ("/org.openoffice.Office.Calc/Content/Update", "Link", "xs:int", "0"),
+    # a manual proxy on the discard port of this machine: whatever still asks for a URL gets nothing
+    ("/org.openoffice.Inet/Settings", "ooInetProxyType", "xs:int", "2"),
+    ("/org.openoffice.Inet/Settings", "ooInetHTTPProxyName", "xs:string", "127.0.0.1"),
+    ("/org.openoffice.Inet/Settings", "ooInetHTTPProxyPort", "xs:int", "9"),
+    ("/org.openoffice.Inet/Settings", "ooInetHTTPSProxyName", "xs:string", "127.0.0.1"),
+    ("/org.openoffice.Inet/Settings", "ooInetHTTPSProxyPort", "xs:int", "9"),
+    ("/org.openoffice.Inet/Settings", "ooInetNoProxy", "xs:string", ""),
+    ("/org.openoffice.Office.Jobs/Jobs/org.openoffice.Office.Jobs:Job['UpdateCheck']/Arguments",
+     "AutoCheckEnabled", "xs:boolean", "false"),
+    ("/org.openoffice.Office.Common/Misc", "CrashReport", "xs:boolean", "false"),
+    ("/org.openoffice.Office.Common/Misc", "FirstRun", "xs:boolean", "false"),
+)
+
+
+def write_profile(profile: str | Path) -> Path:
+    """A fresh LibreOffice user profile holding only :data:`PROFILE_SETTINGS`; returns the
+    ``registrymodifications.xcu`` written (``profile`` is what ``-env:UserInstallation`` names)."""
+    from xml.sax.saxutils import escape, quoteattr
+
+    items = []
+    for path, name, kind, value in PROFILE_SETTINGS:
+        items.append(f"<item oor:path={quoteattr(path)}><prop oor:name={quoteattr(name)} oor:op=\"fuse\" "
+                     f"oor:type={quoteattr(kind)}><value>{escape(value)}</value></prop></item>")
+    xml = ('<?xml version="1.0" encoding="UTF-8"?>\n'
+           '<oor:items xmlns:oor="http://openoffice.org/2001/registry" xmlns:xs="http://www.w3.org/2001/XMLSchema" '
+           'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">\n' + "\n".join(items) + "\n</oor:items>\n")
+    target = Path(profile) / "user" / "registrymodifications.xcu"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(xml, encoding="utf-8")
+    return target
 UNO_SCRIPT = Path(__file__).with_name("uno_convert.py")
 NO_UNO = 3
 
@@ -71,6 +122,7 @@ def to_pdf(docx_path: str | Path, pdf_path: str | Path, timeout: float | None = 
         tmp_dir = Path(tmp)
         out = tmp_dir / "out.pdf"
         env = _clean_env(soffice)
+        write_profile(tmp_dir / "profile")
         if Path(SYSTEM_PYTHON).exists():
             code, stdout, stderr = _run([SYSTEM_PYTHON, str(UNO_SCRIPT), str(docx_path.resolve()), str(out),
                                          str(tmp_dir / "profile")], env, timeout, pdf_path)
@@ -120,9 +172,14 @@ def default_timeout(docx_path: str | Path) -> float:
     return BASE_TIMEOUT + SECONDS_PER_CELL * cells
 
 
+_PROXY_VARIABLES = ("http_proxy", "https_proxy", "ftp_proxy", "all_proxy", "no_proxy")
+
+
 def _clean_env(soffice: str) -> dict:
+    """The environment for soffice: no Python of ours, no proxy variables (the profile sets its own)."""
     env = {k: v for k, v in os.environ.items()
-           if k not in ("PYTHONPATH", "PYTHONHOME", "VIRTUAL_ENV", "PYTHONSTARTUP")}
+           if k not in ("PYTHONPATH", "PYTHONHOME", "VIRTUAL_ENV", "PYTHONSTARTUP")
+           and k.lower() not in _PROXY_VARIABLES}
     env["IMPLAN_SOFFICE"] = soffice
     env.setdefault("HOME", tempfile.gettempdir())
     return env

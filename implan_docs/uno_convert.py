@@ -5,7 +5,9 @@ Run by the *system* Python (Debian's python3-uno lives there, not in the venv)::
     /usr/bin/python3 uno_convert.py IN.docx OUT.pdf PROFILE_DIR
 
 Starts its own headless soffice with a private user profile (``-env:UserInstallation``) and a unique
-pipe, so parallel conversions do not collide; loads the document hidden, updates fields and every
+pipe, so parallel conversions do not collide (the caller writes the profile's settings, see
+``implan_docs.pdf.PROFILE_SETTINGS``); loads the document hidden, with links not updated and macros
+never run (``UpdateDocMode`` NO_UPDATE, ``MacroExecutionMode`` NEVER_EXECUTE), updates fields and every
 document index (table of contents, lists of figures and tables: ``soffice --convert-to`` leaves them
 as they are), exports ``writer_pdf_Export`` and prints one JSON object on stdout:
 ``{"pages": {bookmark: page}, "indexes": [{"name", "lines"}], "page_count": n}``.
@@ -86,7 +88,9 @@ def main(argv):
     try:
         ctx = connect(uno, pipe, proc, timeout=90)
         desktop = ctx.ServiceManager.createInstanceWithContext("com.sun.star.frame.Desktop", ctx)
-        doc = desktop.loadComponentFromURL(uno.systemPathToFileUrl(str(src)), "_blank", 0, props(Hidden=True))
+        # com.sun.star.document.UpdateDocMode.NO_UPDATE = 0, MacroExecMode.NEVER_EXECUTE = 0
+        doc = desktop.loadComponentFromURL(uno.systemPathToFileUrl(str(src)), "_blank", 0,
+                                           props(Hidden=True, UpdateDocMode=0, MacroExecutionMode=0))
         if doc is None:
             fail(5, "LibreOffice could not open the document")
         doc.getTextFields().refresh()

@@ -1,5 +1,6 @@
 """PDF through LibreOffice (real soffice, UNO from the system Python): TOC with page numbers, header
-and footer, Chinese text with a CJK font embedded, the page numbers written back into the .docx,
+and footer, Chinese text with a CJK font embedded, the page numbers written back into the .docx, a
+profile that keeps LibreOffice off the network and away from linked local files,
 and the fallback and failure paths."""
 from __future__ import annotations
 
@@ -134,3 +135,77 @@ def test_missing_libreoffice_and_unreadable_document_are_one_line_errors(tmp_pat
     with pytest.raises(OutputError, match="LibreOffice .* is not installed"):
         to_pdf(bad, tmp_path / "bad.pdf")
     assert not os.path.exists(tmp_path / "bad.pdf")
+
+
+# -- LibreOffice off the network ------------------------------------------------------------------------
+
+
+def test_profile_settings_are_written_for_libreoffice(tmp_path):
+    from xml.etree import ElementTree
+
+    from implan_docs.pdf import PROFILE_SETTINGS, write_profile
+
+    xcu = write_profile(tmp_path / "profile")
+    assert xcu == tmp_path / "profile" / "user" / "registrymodifications.xcu"
+    oor = "{http://openoffice.org/2001/registry}"
+    items = ElementTree.parse(xcu).getroot().findall("item")
+    got = {(i.get(f"{oor}path"), i[0].get(f"{oor}name")): i[0].findtext("value") for i in items}
+    assert got[("/org.openoffice.Office.Common/Security/Scripting", "BlockUntrustedRefererLinks")] == "true"
+    assert got[("/org.openoffice.Office.Writer/Content/Update", "Link")] == "0"  # never update links
+    assert got[("/org.openoffice.Inet/Settings", "ooInetProxyType")] == "2"
+    assert len(got) == len(PROFILE_SETTINGS)
+
+
+LINKED_PICTURE = (  # an inline picture whose a:blip only links (r:link) to its image
+    '<w:p xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" '
+    'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships" '
+    'xmlns:wp="http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing" '
+    'xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main" '
+    'xmlns:pic="http://schemas.openxmlformats.org/drawingml/2006/picture"><w:r><w:drawing>'
+    '<wp:inline><wp:extent cx="360000" cy="360000"/><wp:docPr id="{id}" name="linked"/><a:graphic>'
+    '<a:graphicData uri="http://schemas.openxmlformats.org/drawingml/2006/picture"><pic:pic><pic:nvPicPr>'
+    '<pic:cNvPr id="0" name="linked"/><pic:cNvPicPr/></pic:nvPicPr><pic:blipFill><a:blip r:link="{rid}"/>'
+    '<a:stretch><a:fillRect/></a:stretch></pic:blipFill><pic:spPr><a:xfrm><a:off x="0" y="0"/>'
+    '<a:ext cx="360000" cy="360000"/></a:xfrm><a:prstGeom prst="rect"><a:avLst/></a:prstGeom></pic:spPr>'
+    "</pic:pic></a:graphicData></a:graphic></wp:inline></w:drawing></w:r></w:p>")
+
+
+def test_libreoffice_fetches_no_linked_picture_and_embeds_no_local_file(tmp_path):
+    """A .docx whose pictures only link to a web address and to a local file, converted as it is:
+    LibreOffice asks the (local) server nothing and puts neither picture into the PDF."""
+    import http.server
+    import threading
+
+    from docx.oxml import parse_xml
+    from test_document import write_png
+
+    requests, served = [], write_png(tmp_path / "served.png", 41, 19).read_bytes()
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):  # noqa: N802
+            requests.append(self.path)
+            self.send_response(200)
+            self.send_header("Content-Type", "image/png")
+            self.end_headers()
+            self.wfile.write(served)
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    image = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/image"
+    try:
+        d = docx.Document()
+        web = d.part.relate_to(f"http://127.0.0.1:{server.server_address[1]}/linked.png", image, is_external=True)
+        disk = d.part.relate_to(write_png(tmp_path / "local.png", 37, 23).as_uri(), image, is_external=True)
+        for k, rid in enumerate((web, disk), start=1):
+            d.element.body.insert(0, parse_xml(LINKED_PICTURE.format(id=k, rid=rid)))
+        d.save(str(tmp_path / "linked.docx"))
+        result = to_pdf(tmp_path / "linked.docx", tmp_path / "linked.pdf")
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert requests == []
+    images = subprocess.run(["pdfimages", "-list", str(result.pdf)], capture_output=True, text=True, check=True)
+    assert images.stdout.splitlines()[2:] == []
