@@ -3,6 +3,12 @@
 Cell-level problems (types, ranges, required cells) are found while reading (``workbook.py``); this
 module checks what needs the whole plan: unique IDs, references between sheets, dependency cycles,
 RACI completeness, owners known in People, and the "no question left unanswered" findings.
+
+One cause, one error: a required sheet that is missing (E101), has no header row (E103) or lacks a
+required column (E105) was reported while reading. Its IDs (or names) are then unknown, so a reference
+into it is not checked ("task T1 refers to unknown deliverable 'D1'" would only repeat that error), and
+a question that needs its content ("objective O1 has no deliverable", "owner not in People") is not
+asked. Everything that does not depend on it is still checked.
 """
 from __future__ import annotations
 
@@ -10,6 +16,11 @@ from typing import Iterable
 
 from . import model as m
 from .findings import Finding, make
+from .workbook import SPEC_BY_KEY
+
+# The column that holds what other sheets refer to: IDs, or People's names.
+KEY_COLUMNS = {"Project": "Field", "Objectives": "ID", "Deliverables": "ID", "Tasks": "ID", "Risks": "ID",
+               "People": "Name", "RACI": "Item"}
 
 
 def validate(plan: m.Plan) -> list[Finding]:
@@ -21,6 +32,25 @@ def validate(plan: m.Plan) -> list[Finding]:
     out += _raci(plan)
     out += _questions(plan)
     return out
+
+
+def readable(plan: m.Plan, key: str) -> bool:
+    """The contract sheet ``key`` is there with a header row: its rows were read."""
+    info = plan.sheet(key)
+    return info is not None and bool(info.columns)
+
+
+def keyed(plan: m.Plan, key: str) -> bool:
+    """The sheet's rows were read with their key column: references into it can be checked."""
+    info = plan.sheet(key)
+    return readable(plan, key) and info.column(KEY_COLUMNS.get(key, "")) is not None
+
+
+def complete(plan: m.Plan, key: str) -> bool:
+    """The sheet was read with every required column: questions about its content can be asked."""
+    info = plan.sheet(key)
+    return readable(plan, key) and all(info.column(c.key) is not None for c in SPEC_BY_KEY[key].columns
+                                       if c.required)
 
 
 # -- identity and references -------------------------------------------------------------------------
@@ -50,20 +80,22 @@ def _references(plan: m.Plan) -> Iterable[Finding]:
     objectives = {o.id for o in plan.objectives}
     deliverables = {d.id for d in plan.deliverables}
     tasks = {t.id for t in plan.tasks}
+    objectives_known, deliverables_known, tasks_known = (keyed(plan, k) for k in ("Objectives", "Deliverables",
+                                                                                  "Tasks"))
     for d in plan.deliverables:
         for oid in d.objectives:
-            if oid not in objectives:
+            if oid not in objectives and objectives_known:
                 yield make("E161", plan.loc("Deliverables", d.row, "Objectives"), item=d.id, value=oid)
     for t in plan.tasks:
-        if t.deliverable and t.deliverable not in deliverables:
+        if t.deliverable and t.deliverable not in deliverables and deliverables_known:
             yield make("E162", plan.loc("Tasks", t.row, "Deliverable"), item=t.id, value=t.deliverable)
         for link in t.depends:
             if link.predecessor == t.id:
                 yield make("E164", plan.loc("Tasks", t.row, "Depends on"), item=t.id)
-            elif link.predecessor not in tasks:
+            elif link.predecessor not in tasks and tasks_known:
                 yield make("E163", plan.loc("Tasks", t.row, "Depends on"), item=t.id, value=link.predecessor)
     for r in plan.resources:
-        if r.for_id and r.for_id not in tasks and r.for_id not in deliverables:
+        if r.for_id and r.for_id not in tasks and r.for_id not in deliverables and tasks_known and deliverables_known:
             yield make("E173", plan.loc("Resources", r.row, "For"), item=r.resource, value=r.for_id)
         if r.start and r.end and r.end < r.start:
             yield make("E174", plan.loc("Resources", r.row, "To"), item=r.resource)
@@ -187,7 +219,7 @@ def _raci(plan: m.Plan) -> Iterable[Finding]:
     deliverables = {d.id for d in plan.deliverables}
     tasks = {t.id for t in plan.tasks}
     info = plan.sheet("RACI")
-    if info is not None:
+    if info is not None and keyed(plan, "People"):
         for col in info.columns:
             if not col.known and col.key not in people:
                 yield make("E171", m.Location(plan.file, info.name, 1, col.letter, col.header), value=col.key)
@@ -201,15 +233,16 @@ def _raci(plan: m.Plan) -> Iterable[Finding]:
             continue
         seen[r.item] = r.row
         if r.item not in deliverables and r.item not in tasks:
-            yield make("E170", loc, value=r.item)
-            continue
+            if keyed(plan, "Deliverables") and keyed(plan, "Tasks"):
+                yield make("E170", loc, value=r.item)
+            continue  # unknown, or not known to be anything: nothing to ask about its roles
         accountable = r.people_with("A")
         if len(accountable) != 1:
             yield make("W201", loc, item=r.item, count=len(accountable))
         if not r.people_with("R"):
             yield make("W202", loc, item=r.item)
     for d in plan.deliverables:
-        if d.id and d.id not in seen and "RACI" in plan.present:
+        if d.id and d.id not in seen and keyed(plan, "RACI"):
             yield make("W203", plan.loc("Deliverables", d.row, "ID"), item=d.id)
 
 
@@ -219,7 +252,7 @@ def _raci(plan: m.Plan) -> Iterable[Finding]:
 def _questions(plan: m.Plan) -> Iterable[Finding]:
     linked = {oid for d in plan.deliverables for oid in d.objectives}
     for o in plan.objectives:
-        if o.id and o.id not in linked:
+        if o.id and o.id not in linked and readable(plan, "Deliverables"):
             yield make("W204", plan.loc("Objectives", o.row, "ID"), item=o.id)
     for d in plan.deliverables:
         if d.id and not d.acceptance:
@@ -248,7 +281,7 @@ def _questions(plan: m.Plan) -> Iterable[Finding]:
 
 def _owners(plan: m.Plan) -> Iterable[Finding]:
     people = {p.name for p in plan.people}
-    if not people:
+    if not people or not keyed(plan, "People"):
         return
     checks = [("Objectives", "Owner", o.row, o.owner) for o in plan.objectives]
     checks += [("Deliverables", "Owner", d.row, d.owner) for d in plan.deliverables]
@@ -265,6 +298,11 @@ def _owners(plan: m.Plan) -> Iterable[Finding]:
 
 
 def _people_without_role(plan: m.Plan) -> Iterable[Finding]:
+    # Roles are looked for on every sheet below: one that could not be read hides them.
+    if not all(complete(plan, k) for k in ("Project", "Objectives", "Deliverables", "Tasks", "Risks", "RACI")):
+        return
+    if "Resources" in plan.present and not readable(plan, "Resources"):
+        return
     involved: set[str] = set()
     for r in plan.raci:
         involved.update(name for name, letters in r.roles if letters)

@@ -319,10 +319,9 @@ class _Reader:
             col = m.Column(text, get_column_letter(idx), key, col_spec is not None)
             columns.append(col)
             by_index[idx] = col
-        if spec.key != "RACI":
-            for c in spec.columns:
-                if c.required and norm(c.key) not in seen:
-                    self.add("E105", self.loc(ws.title, 1), sheet=spec.key, column=c.key)
+        for c in spec.columns:
+            if c.required and norm(c.key) not in seen:
+                self.add("E105", self.loc(ws.title, 1), sheet=spec.key, column=c.key)
         info = m.SheetInfo(ws.title, spec.key, tuple(columns))
         spec_by_key = {c.key: c for c in spec.columns}
         records: list[dict] = []
@@ -356,6 +355,11 @@ class _Reader:
                     elif isinstance(value, datetime):
                         value = _to_date(value)
                     extra.append((col.header.strip(), value))
+                    continue
+                if spec.key == "Project" and col.key == "Value":
+                    # cleaned by _project, located by the field it holds (one W190/W191 per cell)
+                    rec[col.key] = value.strip() if isinstance(value, str) else (
+                        _to_date(value) if isinstance(value, datetime) else value)
                     continue
                 rec[col.key] = self._convert(value, cspec, ws.title, row.number, idx, header,
                                              idx in row.percent)
@@ -488,11 +492,13 @@ class _Reader:
                     continue
                 key = _NORM_FIELDS.get(norm(field_text))
                 raw = rec.get("Value")
+                col = info.column("Value")
+                loc = self.loc(info.name, rec["_row"], _col_number(col.letter) if col else None, key or field_text)
+                if isinstance(raw, str):
+                    raw = self._clean(raw, loc.sheet, rec["_row"], _col_number(loc.column), loc.header)
                 if key is None:
                     extra.append((field_text, raw))
                     continue
-                col = info.column("Value")
-                loc = self.loc(info.name, rec["_row"], _col_number(col.letter) if col else None, key)
                 if key in values:
                     self.add("E141", loc, field=key)
                     continue
@@ -500,7 +506,9 @@ class _Reader:
                 values[key] = self._project_value(key, raw, loc)
             value_col = info.column("Value")
             value_idx = _col_number(value_col.letter) if value_col else None
-            for key, (_, required, _) in PROJECT_FIELDS.items():
+            # Without a header row (E103) or a Field column (E105) no field can be found: that one error
+            # says it all, not one more per required field.
+            for key, (_, required, _) in PROJECT_FIELDS.items() if info.column("Field") else ():
                 if required and values.get(key) in (None, ""):
                     row = dict(rows).get(key)
                     self.add("E140", self.loc(info.name, row, value_idx, key) if row else self.loc(info.name),
@@ -533,7 +541,7 @@ class _Reader:
         if kind == "text":
             if isinstance(raw, float) and raw == int(raw):
                 raw = int(raw)
-            return self._clean(_as_text(raw), loc.sheet, loc.row or 0, _col_number(loc.column), key)
+            return _as_text(raw)  # text was cleaned by _project
         if kind == "enum":
             return self._convert(raw, Col(key, "enum", False, choices), loc.sheet, loc.row or 0,
                                  _col_number(loc.column), key, False) or None
