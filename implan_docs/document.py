@@ -74,6 +74,9 @@ def assemble(
     ``toc_pages`` (bookmark -> page, from :func:`implan_docs.pdf.to_pdf`) adds page numbers to the
     table of contents and lists; ``timestamp`` fixes the core properties' created/modified dates
     (default: ``fields["document.date_iso"]``, else 2000-01-01: the output depends on its inputs only).
+
+    The package is repaired last (:func:`implan_docs.docx_xml.repair`: unique bookmark and drawing
+    ids, whole fields, no control characters), so Word opens the file without repairing it.
     """
     document, info = load_template(template_path)
     asm = _Assembler(document, info, Messages(language), Path(assets_dir), toc_pages or {})
@@ -84,6 +87,7 @@ def assemble(
     asm.write_indexes()
     _set_language(document, language)
     _set_core(document, fields, language, Messages(language), timestamp)
+    X.repair(document)
     return atomic_write_bytes(out_path, X.package_bytes(document))
 
 
@@ -99,7 +103,12 @@ class _Assembler:
         self.entries: list[IndexEntry] = []
         self.counters = [0, 0, 0]
         self.seq = {SEQ_FIGURE: 0, SEQ_TABLE: 0}
-        ids = [int(b.get(qn("w:id"))) for b in self.body.iter(qn("w:bookmarkStart")) if (b.get(qn("w:id")) or "").isdigit()]
+        # bookmark names and ids, picture ids the template uses already (body, headers, footers...):
+        # new ones keep clear of them (X.repair makes the whole package unique again at the end)
+        roots = [root for _, root, _ in X.xml_parts(document)]
+        marks = [b for root in roots for b in root.iter(qn("w:bookmarkStart"))]
+        self.template_marks = {b.get(qn("w:name")) for b in marks}
+        ids = [int(v) for v in (b.get(qn("w:id")) or "" for b in marks) if v.isdigit() and int(v) < X.MAX_ID // 2]
         self.next_bookmark_id = max(ids, default=0) + 1
         self.bookmarks = 0
         self.numbered = {lvl: self._style_numbered(f"Heading {lvl}") for lvl in (1, 2, 3)}
@@ -114,7 +123,8 @@ class _Assembler:
         self.landscape_sects: list = []  # (sectPr, portrait text width) of each landscape section
         # pictures: python-docx's add_picture searches the whole document for the next shape id and
         # hashes every earlier image again for each new one (minutes for a large plan's 150 charts)
-        ids = [int(v) for v in self.body.xpath("//wp:docPr/@id") if str(v).isdigit()]
+        ids = [int(v) for root in roots for v in (el.get("id") or "" for el in root.iter(f"{{{X.WP_NS}}}docPr"))
+               if v.isdigit() and int(v) < X.MAX_ID // 2]
         self.next_shape_id = max(ids, default=0) + 1
         self.images: dict[str, str] = {}  # sha1 -> relationship id
         self.media = {str(p.partname) for p in document.part.package.iter_parts()}
@@ -378,6 +388,8 @@ class _Assembler:
         bid = self.next_bookmark_id
         self.next_bookmark_id += 1
         self.bookmarks += 1
+        while f"_Toc{_BOOKMARK_BASE + self.bookmarks}" in self.template_marks:
+            self.bookmarks += 1
         return bid, f"_Toc{_BOOKMARK_BASE + self.bookmarks}"
 
     def heading(self, block: B.Heading) -> None:
@@ -486,7 +498,7 @@ class _Assembler:
             rid = self._image_rid(image)
         except (UnrecognizedImageError, OSError, ValueError) as exc:
             raise DocumentError(f"section '{frag.section}': figure {block.path} cannot be read ({exc})", loc) from exc
-        inline = CT_Inline.new_pic_inline(self.next_shape_id, rid, path.name, Emu(width), Emu(int(width * aspect)))
+        inline = CT_Inline.new_pic_inline(self.next_shape_id, rid, X.sanitize(path.name), Emu(width), Emu(int(width * aspect)))
         self.next_shape_id += 1
         run = DocxParagraph(p_el, self.doc._body).add_run()
         run._r.add_drawing(inline)

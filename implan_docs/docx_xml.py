@@ -3,6 +3,11 @@
 Fields (PAGE, SEQ, TOC, PAGEREF), bookmarks, placeholders split over runs, section breaks and page
 sizes, settings in schema order, text sanitising, and the deterministic zip rewrite. Element order
 inside ``w:pPr``, ``w:rPr``, ``w:settings`` follows the schema: Word refuses files that break it.
+
+:func:`repair` is the last step before a document is written and :func:`package_problems` the check
+of a written file: no control characters in text or attribute values, fields nested properly, and
+bookmark and drawing ids unique integers across the whole package (body, headers, footers) --
+what Word otherwise "repairs" when the file opens.
 """
 from __future__ import annotations
 
@@ -31,8 +36,11 @@ NO_BREAK_AFTER = "([{\u00a3\u00a5\u2018\u201c\u2035\u3008\u300a\u300c\u300e\u301
 FIELD_MARK = "\ue000"  # a private-use character: lxml refuses control characters in text
 
 # XML 1.0 forbids these (python-docx raises on them); tab, newline and carriage return are allowed.
-# U+E000 is reserved as FIELD_MARK.
-_BAD_CHARS = re.compile("[\x00-\x08\x0e-\x1f\ud800-\udfff\ue000\ufffe\uffff]")
+# DEL and the C1 controls (U+007F-U+009F) are allowed by XML but are control characters all the same
+# (mis-decoded text, as a rule): they go too. U+E000 is reserved as FIELD_MARK.
+_BAD_CHARS = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x9f\ud800-\udfff\ue000\ufffe\uffff]")
+#: Control characters in text or an attribute value of a written part (tab, LF and CR are fine).
+CONTROL_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
 
 
 def sanitize(text: str) -> str:
@@ -520,3 +528,199 @@ def normalize_zip(data: bytes) -> bytes:
         for name in names:
             dst.writestr(_zip_info(name), src.read(name), compresslevel=6)
     return out.getvalue()
+
+
+# -- the last step before writing: what Word would otherwise "repair" -------------------------------
+WP_NS = "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing"
+_WP_DOCPR = f"{{{WP_NS}}}docPr"
+W_BOOKMARK_START, W_BOOKMARK_END = qn("w:bookmarkStart"), qn("w:bookmarkEnd")
+W_DEL_INSTR = qn("w:delInstrText")
+MAX_ID = 2**31 - 1  # Word reads these ids as signed 32-bit numbers
+# control characters as they look in serialised XML: in UTF-8, or as the references lxml writes for C1
+# controls (&#133;); lxml cannot hold C0 controls other than tab, LF and CR at all
+_CONTROL_UTF8 = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]|\xc2[\x80-\x9f]|\xef\xbf[\xbe\xbf]"
+                           rb"|&#(?:12[7-9]|1[3-5][0-9]);|&#x(?:7[fF]|[89][0-9a-fA-F]);")
+
+
+def xml_parts(document) -> list[tuple[str, object, object]]:
+    """``(part name, root element, part)`` of every XML part of the package, in package order;
+    parts python-docx keeps as bytes (footnotes, web settings...) are parsed (``part`` is then the
+    one to write back with :func:`write_back`)."""
+    from docx.opc.part import XmlPart
+    from lxml import etree
+
+    out = []
+    for part in document.part.package.iter_parts():
+        name = str(part.partname).lstrip("/")
+        if isinstance(part, XmlPart):
+            out.append((name, part._element, None))
+        elif (part.content_type or "").endswith(("+xml", "/xml")) and part.blob:
+            try:
+                root = etree.fromstring(part.blob, etree.XMLParser(resolve_entities=False, no_network=True))
+            except etree.XMLSyntaxError:
+                continue
+            out.append((name, root, part))
+    return out
+
+
+def write_back(part, root) -> None:
+    from lxml import etree
+
+    part._blob = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+
+
+def _valid_id(value, low: int) -> bool:
+    return bool(value) and re.fullmatch(r"[0-9]{1,10}", value) is not None and low <= int(value) <= MAX_ID
+
+
+def _drop(el) -> None:
+    """Remove ``el``; the run that held only it goes too."""
+    parent = el.getparent()
+    if parent is None:
+        return
+    parent.remove(el)
+    if parent.tag == W_R and all(c.tag == W_RPR for c in parent) and parent.getparent() is not None:
+        parent.getparent().remove(parent)
+
+
+def _clean_controls(root) -> int:
+    from lxml import etree
+
+    if not _CONTROL_UTF8.search(etree.tostring(root, encoding="UTF-8")):
+        return 0
+    fixed = 0
+    # lxml's own text and tail: python-docx's element classes redefine ``text`` (CT_P, CT_R...)
+    slots = (etree._Element.text, etree._Element.tail)
+    for el in root.iter():
+        if not isinstance(el.tag, str):
+            continue
+        for slot in slots:
+            value = slot.__get__(el)
+            if value and CONTROL_CHARS.search(value):
+                slot.__set__(el, CONTROL_CHARS.sub("\ufffd", value))
+                fixed += 1
+        for key, value in el.attrib.items():
+            if CONTROL_CHARS.search(value):
+                el.set(key, CONTROL_CHARS.sub("\ufffd", value))
+                fixed += 1
+    return fixed
+
+
+def _repair_fields(root) -> int:
+    """Every field begins, has at most one separator, and ends, nested properly; an instruction only
+    inside a field's instruction. What breaks that goes (the text in between stays as text)."""
+    stack: list[dict] = []
+    drop: list = []
+    for el in root.iter(W_FLDCHAR, W_INSTR, W_DEL_INSTR):
+        if el.tag != W_FLDCHAR:
+            if not stack or stack[-1]["separate"] is not None:
+                drop.append(el)
+            else:
+                stack[-1]["pieces"].append(el)
+            continue
+        kind = el.get(qn("w:fldCharType"))
+        if kind == "begin":
+            stack.append({"begin": el, "separate": None, "pieces": []})
+        elif kind == "separate" and stack and stack[-1]["separate"] is None:
+            stack[-1]["separate"] = el
+        elif kind == "end" and stack:
+            stack.pop()
+        else:  # a separator or end without a field, a second separator, an unknown type
+            drop.append(el)
+    for f in stack:  # never ended
+        drop += [f["begin"], *f["pieces"]] + ([f["separate"]] if f["separate"] is not None else [])
+    for el in drop:
+        _drop(el)
+    return len(drop)
+
+
+def repair(document) -> list[str]:
+    """Make the package what Word opens without repairing it; return what was fixed (one line each).
+
+    Control characters in any text or attribute value become U+FFFD; broken fields lose their
+    field characters (see :func:`_repair_fields`); bookmarks pair up by id within a part, unpaired
+    ones and second ones of a name go (their text stays), and ids are unique integers across the
+    package; ``wp:docPr`` ids likewise (a template's logo copied into landscape headers, or a
+    template's own pictures, keep ids of their own).
+    """
+    fixes: list[str] = []
+    parts = xml_parts(document)
+    changed = set()
+    # bookmark ids and drawing ids in use, first come first kept
+    starts_by_part = []
+    for name, root, part in parts:
+        n = _clean_controls(root)
+        if n:
+            fixes.append(f"{name}: {n} control character(s) replaced")
+            changed.add(name)
+        n = _repair_fields(root)
+        if n:
+            fixes.append(f"{name}: {n} broken field character(s) removed")
+            changed.add(name)
+        starts, ends = {}, {}
+        for el in root.iter(W_BOOKMARK_START, W_BOOKMARK_END):
+            (starts if el.tag == W_BOOKMARK_START else ends).setdefault(el.get(qn("w:id")), []).append(el)
+        pairs = []
+        for bid, group in starts.items():
+            closing = ends.pop(bid, [])
+            for k, start in enumerate(group):
+                if k < len(closing):
+                    pairs.append((start, closing[k]))
+                else:
+                    _drop(start)
+                    fixes.append(f"{name}: bookmark {start.get(qn('w:name'))!r} without an end removed")
+                    changed.add(name)
+            for end in closing[len(group):]:
+                _drop(end)
+                changed.add(name)
+        for group in ends.values():
+            for end in group:
+                _drop(end)
+                fixes.append(f"{name}: bookmark end {end.get(qn('w:id'))!r} without a start removed")
+                changed.add(name)
+        starts_by_part.append((name, pairs))
+    names: set[str] = set()
+    used: set[int] = set()
+    renumber = []
+    for name, pairs in starts_by_part:
+        for start, end in pairs:
+            mark = start.get(qn("w:name")) or ""
+            if not mark or mark in names:
+                _drop(start)
+                _drop(end)
+                fixes.append(f"{name}: second bookmark named {mark!r} removed")
+                changed.add(name)
+                continue
+            names.add(mark)
+            bid = start.get(qn("w:id"))
+            if _valid_id(bid, 0) and int(bid) not in used:
+                used.add(int(bid))
+            else:
+                renumber.append((name, start, end))
+    next_id = max(used, default=-1) + 1
+    for name, start, end in renumber:
+        start.set(qn("w:id"), str(next_id))
+        end.set(qn("w:id"), str(next_id))
+        fixes.append(f"{name}: bookmark {start.get(qn('w:name'))!r} renumbered {next_id}")
+        changed.add(name)
+        used.add(next_id)
+        next_id += 1
+    shapes: set[int] = set()
+    again = []
+    for name, root, part in parts:
+        for el in root.iter(_WP_DOCPR):
+            sid = el.get("id")
+            if _valid_id(sid, 1) and int(sid) not in shapes:
+                shapes.add(int(sid))
+            else:
+                again.append((name, el))
+    next_id = max(shapes, default=0) + 1
+    for name, el in again:
+        el.set("id", str(next_id))
+        fixes.append(f"{name}: drawing {el.get('name')!r} renumbered {next_id}")
+        changed.add(name)
+        next_id += 1
+    for name, root, part in parts:
+        if part is not None and name in changed:
+            write_back(part, root)
+    return fixes

@@ -239,7 +239,7 @@ def reviewer_guide(checked: Checked, template: str | Path, reviewers: Sequence[R
     styles = {s.name for s in document.styles}
     title_style = "Title" if "Title" in styles else "Heading 1"
     document.add_paragraph(t("guide.title"), style=title_style)
-    document.add_paragraph(t("guide.subtitle", name=p.name, version=p.version),
+    document.add_paragraph(t("guide.subtitle", name=X.sanitize(p.name), version=X.sanitize(p.version)),
                            style="Subtitle" if "Subtitle" in styles else "Normal")
     document.add_paragraph(t("guide.intro"))
     due_text = t("guide.due", due=t.date(due)) if due else t("guide.no_due")
@@ -248,7 +248,7 @@ def reviewer_guide(checked: Checked, template: str | Path, reviewers: Sequence[R
     if reviewers:
         para.add_run(" " if plan.language == "en" else "")
         para.add_run(f"{t('guide.reviewers')}: " if plan.language == "en" else f"{t('guide.reviewers')}：")
-        para.add_run(("; " if plan.language == "en" else "；").join(str(r) for r in reviewers))
+        para.add_run(X.sanitize(("; " if plan.language == "en" else "；").join(str(r) for r in reviewers)))
 
     def heading(key: str) -> None:
         para = document.add_paragraph(t(key), style="Heading 2")
@@ -284,8 +284,9 @@ def reviewer_guide(checked: Checked, template: str | Path, reviewers: Sequence[R
             document.add_paragraph(t("guide.known_more", count=len(known) - MAX_KNOWN))
     else:
         document.add_paragraph(t("guide.known_none"))
-    document.add_paragraph(t("guide.contact", manager=p.manager))
+    document.add_paragraph(t("guide.contact", manager=X.sanitize(p.manager)))
     _finish(document, checked, t)
+    X.repair(document)  # unique ids, whole fields, no control characters (the core properties too)
     buf = io.BytesIO()
     document.save(buf)
     return X.normalize_zip(buf.getvalue())
