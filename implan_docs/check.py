@@ -45,13 +45,10 @@ def check_plan(path: str | Path, status_date: date | None = None) -> Checked:
 
 
 def _undrawable(plan: Plan) -> list[Finding]:
-    """W192: cells with a character no chart font has (fast when every character is plain Latin)."""
-    from .charts.drawable import _plain, drawable_plan
-    from .charts.common import plan_texts
+    """W192: cells with a character no chart font has (asks the charts package; fast for plain text)."""
+    from .charts.drawable import undrawable_findings
 
-    if all(_plain(t) for t in plan_texts(plan) if t):
-        return []
-    return drawable_plan(plan)[1]
+    return undrawable_findings(plan)
 
 
 def declared_notebook_folders(plan: Plan) -> list[str]:

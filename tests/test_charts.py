@@ -24,7 +24,7 @@ from implan_docs.charts import fonts, gantt, theme, timeaxis
 from implan_docs.charts.common import style_for
 from implan_docs.charts.labels import TextLayer
 from implan_docs.charts.objectives import parse_value
-from implan_docs.charts.risk_matrix import _cell_lines
+from implan_docs.charts.risk_grid import _cell_lines
 from implan_docs.charts.workload import allocation
 from implan_docs.errors import ImplanError
 from implan_docs.i18n import Messages

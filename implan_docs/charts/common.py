@@ -7,29 +7,8 @@ from datetime import date
 from ..i18n import Messages
 from ..model import Plan
 from . import fonts
+from .drawable import plan_texts
 from .theme import Style
-
-
-def plan_texts(plan: Plan) -> Iterable[str]:
-    """The plan's texts that can appear on a chart (to decide whether CJK fonts lead)."""
-    yield plan.project.name
-    for d in plan.deliverables:
-        yield d.id
-        yield d.name
-    for t in plan.tasks:
-        yield t.id
-        yield t.name
-    for r in plan.risks:
-        yield r.id
-    for p in plan.people:
-        yield p.name
-    for o in plan.objectives:
-        yield o.id
-        yield o.objective
-        yield str(o.baseline or "")
-        yield str(o.target or "")
-    for r in plan.resources:
-        yield r.type
 
 
 def style_for(plan: Plan, language: str | None = None) -> Style:

@@ -25,7 +25,7 @@ CJK_PACKAGE = "fonts-noto-cjk"
 # bitmaps it cannot). Installed by scripts/setup (Debian fonts-symbola); used only if present.
 SYMBOLS = "Symbola"
 # Characters that only modify the one before them (emoji variation selectors, skin tones): not drawn alone.
-_MODIFIERS = frozenset(range(0xFE00, 0xFE10)) | frozenset(range(0x1F3FB, 0x1F400))
+MODIFIERS = frozenset(range(0xFE00, 0xFE10)) | frozenset(range(0x1F3FB, 0x1F400))
 
 # Han, Bopomofo, CJK symbols and punctuation, kana, Hangul, full-width forms.
 _CJK_RE = re.compile(
@@ -166,7 +166,7 @@ def drawable(text: str) -> str:
 
         text = get_display(arabic_reshaper.reshape(text))
     return "".join(" " if ch in "\t\r\n" else ch for ch in text
-                   if ch in "\t\r\n" or (unicodedata.category(ch) not in ("Cc", "Cf") and ord(ch) not in _MODIFIERS))
+                   if ch in "\t\r\n" or (unicodedata.category(ch) not in ("Cc", "Cf") and ord(ch) not in MODIFIERS))
 
 
 def check_text(text: str, families: Iterable[str], bold: bool = False, location: Location | None = None) -> None:
@@ -174,7 +174,7 @@ def check_text(text: str, families: Iterable[str], bold: bool = False, location:
     families = tuple(families)
     maps = [coverage(f, bold) for f in families]
     for ch in text:
-        if ch.isspace() or unicodedata.category(ch) in ("Cc", "Cf") or ord(ch) in _MODIFIERS:
+        if ch.isspace() or unicodedata.category(ch) in ("Cc", "Cf") or ord(ch) in MODIFIERS:
             continue
         code = ord(ch)
         if not any(code in m for m in maps):

@@ -470,7 +470,8 @@ def _arrows(ax, plan: Plan, rows: list[Row], positions: dict, pt_per_day: float)
 
 
 # -- public ----------------------------------------------------------------------------------------------
-def _calendar(plan: Plan, schedule: Schedule):
+def working_calendar(plan: Plan, schedule: Schedule):
+    """The plan's working-day calendar (for shading non-working days), or None if it cannot be made."""
     if getattr(schedule, "calendar", None) is not None:
         return schedule.calendar
     try:
@@ -489,7 +490,7 @@ def gantt_charts(plan: Plan, schedule: Schedule, language: str | None = None) ->
     groups = _groups(plan, schedule)
     total_rows = sum(1 + len(tasks) for _, tasks in groups)
     arrows = len(plan.tasks) <= ARROWS_MAX_TASKS
-    calendar = _calendar(plan, schedule)
+    calendar = working_calendar(plan, schedule)
     tasks = [r for _, rows in groups for r in rows]
     critical = sum(1 for r in tasks if r.critical)
     statuses = count_statuses(style, (r.status for r in tasks))

@@ -91,9 +91,9 @@ def workload_chart(plan: Plan, schedule: Schedule, language: str | None = None) 
     w = lambda key, **v: style.word(f"workload.{key}", **v)
     calendar = getattr(schedule, "calendar", None)
     if calendar is None:
-        from .gantt import _calendar
+        from .gantt import working_calendar
 
-        calendar = _calendar(plan, schedule)
+        calendar = working_calendar(plan, schedule)
     span = (schedule.finish - schedule.start).days
     by = "week" if span <= WEEKS_MAX_DAYS else "month"
     periods = _periods(schedule.start, schedule.finish, by)
