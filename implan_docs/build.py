@@ -145,7 +145,7 @@ def build_plan(workbook: str | Path, output: str | Path, *, template: str | Path
 
         # publish
         emit("phase", "publish")
-        for junk in (SNAPSHOT, ".jupyter"):
+        for junk in (SNAPSHOT, SNAPSHOT + ".sig"):
             target = staging / junk
             shutil.rmtree(target, ignore_errors=True) if target.is_dir() else target.unlink(missing_ok=True)
         publish(staging, output, force=force, inputs=inputs)

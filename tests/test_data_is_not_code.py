@@ -235,3 +235,32 @@ def test_jobs_is_capped_at_the_number_of_sections(tmp_path, capsys):
     # two workers, each with its kernel (and the kernel's own helpers), never hundreds
     assert 0 < peak[0] <= 12
     capsys.readouterr()
+
+
+def test_a_section_context_must_be_one_the_build_signed(tmp_path):
+    """``context`` is unpickled by the kernels: a pickle from anywhere else (code!) is refused."""
+    import pickle
+
+    from implan_docs.errors import ImplanError
+    from implan_docs.sections import context as c
+
+    marker = tmp_path / "UNPICKLED"
+
+    class Evil:
+        def __reduce__(self):
+            return (open, (str(marker), "w"))
+
+    evil = tmp_path / "context.pickle"
+    evil.write_bytes(pickle.dumps(Evil()))
+    with pytest.raises(ImplanError, match="not a context snapshot"):
+        c.load(context=evil)
+    assert not marker.exists()
+    # a signature for one file does not cover another
+    plan = write_plan(tmp_path / "plan.xlsx")
+    ctx = c.load(plan, output=tmp_path)
+    good = c.save_snapshot(ctx, tmp_path / "good.pickle")
+    assert c.load(context=good).plan == ctx.plan
+    (tmp_path / "good.pickle.sig").rename(tmp_path / "context.pickle.sig")
+    with pytest.raises(ImplanError):
+        c.load(context=evil)
+    assert not marker.exists()

@@ -78,8 +78,7 @@ def load(workbook: str | Path = "", status_date=None, output: str | Path = "buil
     """The section context, from a build snapshot (``context``) or by reading ``workbook``."""
     output = Path(output)
     if context and Path(context).is_file():
-        with open(context, "rb") as fh:
-            ctx: Context = pickle.load(fh)  # written by this build (see build.py), never user input
+        ctx = _read_snapshot(Path(context))
         ctx.output = output
         if language:
             ctx.language = language
@@ -95,6 +94,40 @@ def load(workbook: str | Path = "", status_date=None, output: str | Path = "buil
 
 
 def save_snapshot(ctx: Context, path: str | Path) -> Path:
-    from ..fileio import atomic_write_bytes
+    """Write the build's context for its kernels: a pickle, and beside it a signed record of its hash.
 
-    return atomic_write_bytes(path, pickle.dumps(ctx, protocol=pickle.HIGHEST_PROTOCOL))
+    Unpickling runs code, so a kernel loads a snapshot only if this user's tool signed its exact bytes
+    (:mod:`implan_docs.trust`): a ``context`` parameter pointing at any other file is refused."""
+    import hashlib
+
+    from .. import trust
+    from ..fileio import atomic_write_bytes, atomic_write_text
+
+    path = Path(path)
+    data = pickle.dumps(ctx, protocol=pickle.HIGHEST_PROTOCOL)
+    record = {"sha256": hashlib.sha256(data).hexdigest()}
+    atomic_write_text(path.with_name(path.name + ".sig"), trust.sign(_SNAPSHOT_KIND, record, _binding(path)))
+    return atomic_write_bytes(path, data)
+
+
+_SNAPSHOT_KIND = "section-context"
+
+
+def _binding(path: Path) -> str:
+    import os
+
+    return os.path.abspath(path)
+
+
+def _read_snapshot(path: Path) -> Context:
+    import hashlib
+
+    from .. import trust
+    from ..errors import ImplanError, Location
+
+    record = trust.read_verified(path.with_name(path.name + ".sig"), _SNAPSHOT_KIND, _binding(path))
+    data = path.read_bytes()
+    if record is None or record.get("sha256") != hashlib.sha256(data).hexdigest():
+        raise ImplanError("not a context snapshot written by implan build for this folder; leave 'context' "
+                          "empty to read the workbook instead", Location(file=str(path)))
+    return pickle.loads(data)  # noqa: S301 - bytes this user's tool wrote and signed (checked above)
