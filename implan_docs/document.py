@@ -66,6 +66,7 @@ def assemble(
     *,
     toc_pages: Mapping[str, int] | None = None,
     timestamp: date | datetime | None = None,
+    keep_links: bool = False,
 ) -> Path:
     """Render ``fragments`` into the template and write ``out_path`` (atomically); return its path.
 
@@ -75,10 +76,12 @@ def assemble(
     table of contents and lists; ``timestamp`` fixes the core properties' created/modified dates
     (default: ``fields["document.date_iso"]``, else 2000-01-01: the output depends on its inputs only).
 
-    The package is repaired last (:func:`implan_docs.docx_xml.repair`: unique bookmark and drawing
-    ids, whole fields, no control characters), so Word opens the file without repairing it.
+    The template's external references are removed as it loads (external hyperlinks too, unless
+    ``keep_links``: :func:`implan_docs.template.load_template`), and the package is repaired last
+    (:func:`implan_docs.docx_xml.repair`: unique bookmark and drawing ids, whole fields, no control
+    characters), so Word opens the file without repairing it.
     """
-    document, info = load_template(template_path)
+    document, info = load_template(template_path, keep_links=keep_links)
     asm = _Assembler(document, info, Messages(language), Path(assets_dir), toc_pages or {})
     anchors = asm.find_anchors()  # before filling fields: a field value may look like a placeholder
     asm.fill_fields(fields)

@@ -225,8 +225,9 @@ _CHECKS = ("summary", "scope", "deliverables", "schedule", "risks", "roles", "re
 
 
 def reviewer_guide(checked: Checked, template: str | Path, reviewers: Sequence[Reviewer], due: date | None,
-                   files: dict[str, str]) -> bytes:
-    """A one-page guide in the plan's language, styled by the plan's template (its headers left out)."""
+                   files: dict[str, str], keep_links: bool = False) -> bytes:
+    """A one-page guide in the plan's language, styled by the plan's template (its headers left out;
+    its external references removed, external hyperlinks too unless ``keep_links``)."""
     from docx.shared import Pt
 
     from .template import load_template
@@ -234,7 +235,7 @@ def reviewer_guide(checked: Checked, template: str | Path, reviewers: Sequence[R
     plan = checked.plan
     p = plan.project
     t = Messages(plan.language)
-    document, _ = load_template(template)
+    document, _ = load_template(template, keep_links=keep_links)
     _clear(document)
     styles = {s.name for s in document.styles}
     title_style = "Title" if "Title" in styles else "Heading 1"

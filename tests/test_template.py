@@ -117,16 +117,25 @@ def test_restyled_letter_template_builds_in_its_own_order(tmp_path):
     assert "{{" not in d.element.xml
 
 
+def problems_of(path) -> list[str]:
+    """The problem texts of check_template's E190 findings."""
+    return [dict(f.params)["problem"] for f in check_template(path) if f.code == "E190"]
+
+
 def test_missing_placeholder_is_named(tmp_path):
     d = docx.Document(str(DEFAULT_TEMPLATE))
     p = _placeholder_paragraph(d, "risks")
     p._p.getparent().remove(p._p)
     d.save(str(tmp_path / "t.docx"))
-    problems = check_template(tmp_path / "t.docx")
-    assert problems == ["placeholder {{section:risks}} is missing (a paragraph holding only that text)"]
+    (finding,) = check_template(tmp_path / "t.docx")
+    problem = "placeholder {{section:risks}} is missing (a paragraph holding only that text)"
+    assert str(finding) == f"t.docx: E190 template problem: {problem}"
+    assert finding.is_error and finding.location.file == "t.docx"
     with pytest.raises(TemplateError) as err:
         load_template(tmp_path / "t.docx")
-    assert str(err.value) == f"t.docx: {problems[0]}"
+    assert str(err.value) == f"t.docx: {problem}"
+    # callers written for the lines check_template returned before findings keep working
+    assert finding.removeprefix("t.docx: ") == problem
 
 
 def test_missing_style_and_unknown_placeholders_are_problems(tmp_path):
@@ -135,7 +144,7 @@ def test_missing_style_and_unknown_placeholders_are_problems(tmp_path):
     style.getparent().remove(style)
     d.paragraphs[0].add_run("{{project.nam}} {{t:document.nothing}}")
     d.save(str(tmp_path / "t.docx"))
-    problems = check_template(tmp_path / "t.docx")
+    problems = problems_of(tmp_path / "t.docx")
     assert any(p.startswith("paragraph style 'Table Text' is missing") for p in problems)
     assert any("{{project.nam}} is not a known field" in p for p in problems)
     assert any("{{t:document.nothing}}: no such message" in p for p in problems)
@@ -147,7 +156,7 @@ def test_section_placeholder_must_be_its_own_paragraph(tmp_path):
     d = docx.Document(str(DEFAULT_TEMPLATE))
     _placeholder_paragraph(d, "scope").add_run(" and more")
     d.save(str(tmp_path / "t.docx"))
-    problems = check_template(tmp_path / "t.docx")
+    problems = problems_of(tmp_path / "t.docx")
     assert "placeholder {{section:scope}} must be a paragraph of its own in the body" in problems
 
 
@@ -168,8 +177,9 @@ def test_macro_enabled_and_broken_templates_are_refused(tmp_path):
     not_zip.write_text("hello")
     with pytest.raises(TemplateError, match="expected the template as a Word document"):
         load_template(not_zip)
-    missing = check_template(tmp_path / "missing.docx")
-    assert len(missing) == 1 and missing[0].startswith("missing.docx: ")
+    (missing,) = check_template(tmp_path / "missing.docx")
+    assert str(missing).startswith("missing.docx: E190 template problem: ") and missing.is_error
+    assert missing.line.startswith("missing.docx: ")
 
 
 def test_dotx_template_is_refused_with_a_hint(tmp_path):
@@ -181,7 +191,7 @@ def test_dotx_template_is_refused_with_a_hint(tmp_path):
                 data = data.replace(b"document.main+xml", b"template.main+xml")
             dst.writestr(item, data)
     (problem,) = check_template(dotx)
-    assert problem.startswith("corporate.dotx: ") and "save the template as Word Document (.docx)" in problem
+    assert str(problem).startswith("corporate.dotx: E190 ") and "save the template as Word Document (.docx)" in str(problem)
 
 
 def test_paragraph_text_joins_runs():
