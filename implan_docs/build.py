@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 import tempfile
 import time
 from dataclasses import dataclass, field
@@ -145,10 +144,7 @@ def build_plan(workbook: str | Path, output: str | Path, *, template: str | Path
 
         # publish
         emit("phase", "publish")
-        for junk in (SNAPSHOT, SNAPSHOT + ".sig"):
-            target = staging / junk
-            shutil.rmtree(target, ignore_errors=True) if target.is_dir() else target.unlink(missing_ok=True)
-        publish(staging, output, force=force, inputs=inputs)
+        publish(staging, output, names=products, force=force, inputs=inputs)
     finally:
         remove_staging(staging, lock)
     return BuildResult(output / docx_path.name, output / xlsx_path.name, output / pdf_path.name if pdf_path else None,

@@ -220,14 +220,20 @@ def _carry(src: Path, dst: Path, st: os.stat_result) -> None:
             shutil.copy2(src, dst, follow_symlinks=False)
 
 
-def publish(staging: Path, folder: Path, *, force: bool = False, inputs: Iterable[str | Path] = (),
-            merge: bool = False) -> Manifest:
-    """Move the entries of ``staging`` into ``folder`` under the ownership rules above; return the new manifest.
+def publish(staging: Path, folder: Path, *, names: Iterable[str] | None = None, force: bool = False,
+            inputs: Iterable[str | Path] = (), merge: bool = False) -> Manifest:
+    """Move the entries ``names`` of ``staging`` (default: all but dot-names) into ``folder`` under the
+    ownership rules above; return the new manifest. Anything else in ``staging`` is not published.
 
     ``merge``: the tool's own files already in a replaced folder stay too (used to add a failed section's
     notebook to an earlier build's ``notebooks/``).
     """
-    names = sorted(e.name for e in staging.iterdir() if not e.name.startswith("."))
+    if names is None:
+        names = [e.name for e in staging.iterdir() if not e.name.startswith(".")]
+    names = sorted(n for n in names if os.path.lexists(staging / n))
+    for entry in staging.iterdir():  # what a notebook left in its working folder is not a product
+        if not entry.name.startswith(".") and entry.name not in names:
+            shutil.rmtree(entry) if entry.is_dir() and not entry.is_symlink() else entry.unlink()
     if any(name == STATE_DIR for name in names):
         raise ImplanError(f"a build may not publish '{STATE_DIR}'")
     inputs = list(inputs)
