@@ -266,6 +266,7 @@ R_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 _VML_NS = ("urn:schemas-microsoft-com:vml", "urn:schemas-microsoft-com:office:office",
            "urn:schemas-microsoft-com:office:word")
 _O_NS = "urn:schemas-microsoft-com:office:office"
+_O_RELID, _O_HREF = f"{{{_O_NS}}}relid", f"{{{_O_NS}}}href"
 _MC_NS = "http://schemas.openxmlformats.org/markup-compatibility/2006"
 _EP_NS = "http://schemas.openxmlformats.org/officeDocument/2006/extended-properties"
 _W = f"{{{W_NS}}}"
@@ -414,7 +415,8 @@ class _Stripper:
             if not isinstance(el.tag, str):
                 continue
             for attr, value in el.attrib.items():
-                if attr.startswith(f"{{{R_NS}}}") and value in self.external:
+                # r:id, r:embed, r:link...; VML pictures name theirs in o:relid too
+                if (attr.startswith(f"{{{R_NS}}}") or attr == _O_RELID) and value in self.external:
                     refs.append((el, attr, value))
         for el, attr, rid in refs:
             # one finding per reference, also when an earlier removal already took the element with it
@@ -466,6 +468,10 @@ class _Stripper:
                 continue
             if ns not in _VML_NS:
                 continue
+            link = el.get(_O_HREF)  # the file a VML picture was linked from (o:href)
+            if link:
+                self.add("W195", target=_shown(link), element=f"{_element_name(el)} o:href")
+                del el.attrib[_O_HREF]
             src = el.get("src")
             if src:
                 self.add("W195", target=_shown(src), element=f"{_element_name(el)} src")
@@ -576,7 +582,7 @@ def strip_external(document, file_name: str = "", keep_links: bool = False) -> l
             try:
                 root, generic = etree.fromstring(part.blob, parser), True
             except etree.XMLSyntaxError:
-                continue
+                root = None  # not readable here: its external relationships go all the same
         else:
             root = None
         if root is None:

@@ -182,7 +182,7 @@ def test_libreoffice_fetches_no_linked_picture_and_embeds_no_local_file(tmp_path
     requests, served = [], write_png(tmp_path / "served.png", 41, 19).read_bytes()
 
     class Handler(http.server.BaseHTTPRequestHandler):
-        def do_GET(self):  # noqa: N802
+        def do_GET(self):
             requests.append(self.path)
             self.send_response(200)
             self.send_header("Content-Type", "image/png")

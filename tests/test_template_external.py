@@ -11,6 +11,7 @@ import subprocess
 import threading
 import zipfile
 from pathlib import Path
+from typing import ClassVar
 
 import docx
 import pytest
@@ -26,6 +27,7 @@ R_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 PKG_REL_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
 CT_NS = "http://schemas.openxmlformats.org/package/2006/content-types"
 RT = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/"
+O_HREF = "{urn:schemas-microsoft-com:office:office}href"
 NSDECL = ('xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" '
           'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships" '
           'xmlns:v="urn:schemas-microsoft-com:vml" xmlns:o="urn:schemas-microsoft-com:office:office" '
@@ -42,10 +44,10 @@ SECRET_PNG_SIZE = (37, 23)  # an image of this size in the PDF would be the secr
 class Recorder(http.server.BaseHTTPRequestHandler):
     """Answers every request with a small PNG and remembers the path."""
 
-    requests: list[str] = []
-    png = b""
+    requests: ClassVar[list[str]] = []
+    png: ClassVar[bytes] = b""
 
-    def do_GET(self):  # noqa: N802 - http.server's name
+    def do_GET(self):  # http.server's name
         type(self).requests.append(self.path)
         self.send_response(200)
         self.send_header("Content-Type", "image/png")
@@ -143,6 +145,7 @@ def hostile_template(folder: Path, base: str, secret_txt: Path, secret_png: Path
     alt = ext("aFChunk", f"{base}/altchunk.html")
     sub = ext("subDocument", f"{base}/subdocument.docx")
     alt_local = ext("aFChunk", txt_url)
+    vml_relid = ext("image", f"{base}/vml-relid.png")
     bs = "\\"  # one backslash: field switches (\\d) and Windows paths (doubled inside quotes)
     nested = _complex_field(f'INCLUDEPICTURE "{base}/nested.png"')
     pict_result = (f'<w:r><w:pict><v:shape id="s1" style="width:20pt;height:20pt"><v:imagedata r:id="{pict_http}"/>'
@@ -175,6 +178,10 @@ def hostile_template(folder: Path, base: str, secret_txt: Path, secret_png: Path
         "</o:OLEObject></w:object></w:r></w:p>",
         '<w:p><w:r><w:pict><v:shape id="vml1" style="width:20pt;height:20pt">'
         f'<v:imagedata src="{base}/vml-src.png"/></v:shape></w:pict></w:r></w:p>',
+        '<w:p><w:r><w:pict><v:shape id="vml2" style="width:20pt;height:20pt">'
+        f'<v:imagedata o:relid="{vml_relid}"/></v:shape></w:pict></w:r>'
+        '<w:r><w:pict><v:shape id="vml3" style="width:20pt;height:20pt">'
+        f'<v:imagedata o:href="{png_url}"/></v:shape></w:pict></w:r></w:p>',
         f'<w:altChunk r:id="{alt}"/>',
         f'<w:altChunk r:id="{alt_local}"/>',
         f'<w:p><w:subDoc r:id="{sub}"/></w:p>',
@@ -252,7 +259,8 @@ FETCHING = re.compile(r"\b(INCLUDEPICTURE|IMPORT|INCLUDETEXT|INCLUDE|LINK|DDE|DD
 PLANTED = [
     ("word/document.xml", "W195", "/linked-image.png"), ("word/document.xml", "W195", "secret.png"),
     ("word/document.xml", "W195", "/includepicture-result.png"), ("word/document.xml", "W195", "/ole-preview.png"),
-    ("word/document.xml", "W195", "/vml-src.png"),
+    ("word/document.xml", "W195", "/vml-src.png"), ("word/document.xml", "W195", "/vml-relid.png"),
+    ("word/document.xml", "W195", "secret.png removed (v:imagedata o:href)"),
     ("word/document.xml", "W196", "/includepicture.png"), ("word/document.xml", "W196", "/includepicture-simple.png"),
     ("word/document.xml", "W196", "/includetext.txt"), ("word/document.xml", "W196", "/link.xlsx"),
     ("word/document.xml", "W196", "INCLUDETEXT field removed: it fetches file:"),
@@ -292,7 +300,7 @@ def hostile(tmp_path_factory):
 def hostile_build(hostile):
     from implan_docs.build import build_plan
 
-    if not hostile["requests"] == []:
+    if hostile["requests"]:
         pytest.fail(f"requests before the build: {hostile['requests']}")
     result = build_plan(EXAMPLE, hostile["folder"] / "out", template=hostile["template"], pdf=True)
     return result
@@ -324,6 +332,8 @@ def external_references(package: dict[str, bytes]) -> list[str]:
                       if el.get("Type") == "Link"]
             found += [f"{name}: src {el.get('src')}" for el in root.iter() if isinstance(el.tag, str)
                       and el.tag.startswith("{urn:schemas-microsoft-com:vml}") and el.get("src")]
+            found += [f"{name}: o:href {el.get(O_HREF)}" for el in root.iter() if isinstance(el.tag, str)
+                      and el.get(O_HREF)]
             if b"HyperlinkBase" in data:
                 found.append(f"{name}: HyperlinkBase")
     return found
@@ -332,7 +342,7 @@ def external_references(package: dict[str, bytes]) -> list[str]:
 def test_the_hostile_template_is_what_it_claims(hostile):
     """Before loading: every planted reference is in the file (so the tests below test something)."""
     left = "\n".join(external_references(members(hostile["template"])))
-    for piece in ("linked-image.png", "INCLUDEPICTURE field", "INCLUDETEXT field", "LINK field", "DDE field",
+    for piece in ("linked-image.png", "vml-relid.png", "o:href file:", "INCLUDEPICTURE field", "INCLUDETEXT field", "LINK field", "DDE field",
                   "DDEAUTO field", "hyperlink -> http", "oleObject", "altChunk", "subDoc", "attachedTemplate",
                   "mailMerge", "frame", "HyperlinkBase", "src http", "header1.xml.rels: image", "_rels/.rels:"):
         assert piece in left, piece
@@ -417,7 +427,8 @@ def test_libreoffice_blocks_linked_content_on_its_own(hostile, tmp_path):
     images = subprocess.run(["pdfimages", "-list", str(result.pdf)], capture_output=True, text=True,
                             check=True).stdout.splitlines()[2:]
     assert images == []  # the template holds no picture of its own: any image was fetched
-    assert SECRET not in subprocess.run(["pdftotext", str(result.pdf), "-"], capture_output=True, text=True).stdout
+    assert SECRET not in subprocess.run(["pdftotext", str(result.pdf), "-"], capture_output=True, text=True,
+                                        check=True).stdout
 
 
 # -- --keep-links, at the function level ---------------------------------------------------------------------
@@ -451,3 +462,61 @@ def test_keep_links_keeps_web_and_mail_hyperlinks_only(hostile, tmp_path):
     assert [f.code for f in plain.findings].count("W197") == 7
     out = assemble(hostile["template"], section_fragments(), {}, "en", tmp_path / "p.docx", tmp_path)
     assert external_references(members(out)) == []
+
+
+# -- what stays -------------------------------------------------------------------------------------------
+
+
+def test_what_is_not_external_stays(tmp_path):
+    """A picture linked *and* embedded keeps its embedded copy; links inside the document (w:anchor,
+    HYPERLINK \\l) and ordinary fields stay; a chunk kept inside the package goes with its part; an
+    INCLUDEPICTURE that never ends loses its instruction, not the text after it."""
+    from test_document import write_png
+
+    from implan_docs import docx_xml as X
+    from implan_docs.template import load_template
+
+    logo = write_png(tmp_path / "logo.png", 60, 20)
+    d = docx.Document(str(DEFAULT_TEMPLATE))
+    d.paragraphs[0].add_run().add_picture(str(logo))
+    blip = next(d.element.body.iter("{http://schemas.openxmlformats.org/drawingml/2006/main}blip"))
+    blip.set(f"{{{R_NS}}}link", d.part.relate_to("http://127.0.0.1:9/logo.png", RT + "image", is_external=True))
+    body = d.element.body
+    body[-1].addprevious(_el('<w:p><w:bookmarkStart w:id="5" w:name="here"/><w:bookmarkEnd w:id="5"/>'
+                             '<w:hyperlink w:anchor="here"><w:r><w:t>inside link</w:t></w:r></w:hyperlink>'
+                             + _complex_field('HYPERLINK \\l "here"', "<w:r><w:t>field inside link</w:t></w:r>")
+                             + _complex_field("PAGE", "<w:r><w:t>1</w:t></w:r>") + "</w:p>"))
+    body[-1].addprevious(_el('<w:p><w:r><w:fldChar w:fldCharType="begin"/></w:r>'
+                             '<w:r><w:instrText> INCLUDEPICTURE "http://127.0.0.1:9/open.png" </w:instrText></w:r>'
+                             "<w:r><w:t>after the open field</w:t></w:r></w:p>"))
+    body[-1].addprevious(_el('<w:altChunk r:id="rIdChunk"/>'))
+    buf = io.BytesIO()
+    d.save(buf)
+    with zipfile.ZipFile(buf) as zf:
+        parts = {n: zf.read(n) for n in zf.namelist()}
+    parts["word/chunk.html"] = b'<html><body><img src="http://127.0.0.1:9/chunk.png"></body></html>'
+    parts["word/_rels/document.xml.rels"] = _add_rels(parts["word/_rels/document.xml.rels"],
+                                                      [("rIdChunk", RT + "aFChunk", "chunk.html", False)])
+    parts["[Content_Types].xml"] = parts["[Content_Types].xml"].replace(
+        b"</Types>", b'<Default Extension="html" ContentType="text/html"/></Types>')
+    path = tmp_path / "mixed.docx"
+    with zipfile.ZipFile(path, "w") as zf:
+        for name, data in parts.items():
+            zf.writestr(name, data)
+
+    document, info = load_template(path)
+    assert sorted(f.code for f in info.findings) == ["W195", "W196", "W199"]
+    body = document.element.body
+    blip = next(body.iter("{http://schemas.openxmlformats.org/drawingml/2006/main}blip"))
+    assert blip.get(f"{{{R_NS}}}link") is None and blip.get(f"{{{R_NS}}}embed") in document.part.related_parts
+    text = "".join(t.text or "" for t in body.iter(f"{{{W_NS}}}t"))
+    assert "inside link" in text and "field inside link" in text and "after the open field" in text
+    assert [h.get(f"{{{W_NS}}}anchor") for h in body.iter(f"{{{W_NS}}}hyperlink")] == ["here"]
+    instr = "".join(t.text for t in body.iter(f"{{{W_NS}}}instrText"))
+    assert 'HYPERLINK \\l "here"' in instr and "PAGE" in instr and "INCLUDEPICTURE" not in instr
+    assert not list(body.iter(f"{{{W_NS}}}altChunk"))
+    package = members(X.package_bytes(document))
+    assert "word/chunk.html" not in package and external_references(package) == []
+    from test_docx_validity import package_problems
+
+    assert package_problems(X.package_bytes(document)) == []
