@@ -16,11 +16,22 @@ Text from the plan is always written as text (``data_type = "s"``): a name begin
 ``-`` or ``@`` never becomes a formula. Dates are date cells. Same inputs and status date give the same
 bytes: document properties are set to the status date and the zip is rewritten with fixed entry times.
 openpyxl does not keep shapes, SmartArt or some data validation (see NOTES); the rest is carried over.
+
+Every cell is one Excel accepts. Text longer than Excel's 32,767 characters a cell (counted as Excel
+does, in UTF-16 units) is shortened, in the user's cells copied and in the cells written here, to the
+limit with a visible end, ``… [shortened from 100,000 characters]`` (the plan, and so the document,
+keep the whole text; the reader reports each such cell as W191). openpyxl would otherwise write a
+loaded cell whole, which Excel refuses, and cut a cell it is given silently. Text written here has no
+control characters and keeps a literal ``_x0041_`` literal (Excel would read it as an escape). A date
+with no positive serial in the workbook's date system (before 1900-01-01; up to 1904-01-01 in the 1904
+system) is written as ISO text, never as a negative serial, and cached formula dates are written in the
+workbook's own date system; a number beyond Excel's range (an overflowing cost) is ``#NUM!``.
 """
 from __future__ import annotations
 
 import contextlib
 import io
+import math
 import os
 import re
 import tempfile
@@ -32,7 +43,8 @@ from typing import Any
 
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import column_index_from_string, get_column_letter
-from openpyxl.utils.datetime import to_excel
+from openpyxl.utils.datetime import WINDOWS_EPOCH, to_excel
+from openpyxl.utils.escape import unescape
 
 from . import model as m
 from .fileio import atomic_write_bytes
@@ -41,6 +53,7 @@ from .model import Plan
 from .reproducible import FIXED_TIME
 from .safety import converting, open_workbook
 from .schedule import Schedule
+from .workbook import EXCEL_CELL_LIMIT, excel_length
 
 TASK_COLUMNS = ("Early start", "Early finish", "Late start", "Late finish", "Total float", "Critical", "Behind")
 RISK_COLUMNS = ("Score", "Rating")
@@ -52,7 +65,14 @@ YES, NO = "Yes", "No"
 _NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 _REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 
-__all__ = ["write_filled_workbook", "schedule_to_workbook", "TASK_COLUMNS", "RISK_COLUMNS", "SUMMARY_SHEET"]
+EXCEL_MAX_NUMBER = 9.99999999999999e307  # the largest number a cell holds
+# Characters no cell can hold (XML 1.0 has no place for them), and Excel's escape for a character.
+_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+_ESCAPE = re.compile(r"_(x[0-9A-Fa-f]{4}_)")
+_PARTIAL_ESCAPE = re.compile(r"_x[0-9A-Fa-f]{0,4}$")
+
+__all__ = ["write_filled_workbook", "schedule_to_workbook", "shortened", "TASK_COLUMNS", "RISK_COLUMNS",
+           "SUMMARY_SHEET"]
 
 
 # -- public -----------------------------------------------------------------------------------------------
@@ -72,6 +92,7 @@ def write_filled_workbook(source_path: str | Path, plan: Plan, schedule: Schedul
         wb = open_workbook(readable, read_only=False, data_only=False)
     with converting(source_path):
         cached = _cached_formula_values(source_path, wb)
+        _fit_copied_cells(wb)
         _fill_tasks(wb, plan, schedule)
         _fill_risks(wb, plan)
         _fill_resources(wb, plan)
@@ -83,7 +104,7 @@ def write_filled_workbook(source_path: str | Path, plan: Plan, schedule: Schedul
         wb.calculation.fullCalcOnLoad = bool(cached) or None
         buf = io.BytesIO()
         wb.save(buf)
-    return atomic_write_bytes(out_path, _rewrite_package(buf.getvalue(), cached, when))
+    return atomic_write_bytes(out_path, _rewrite_package(buf.getvalue(), cached, when, wb.epoch))
 
 
 # A sheet part larger than this is checked for a tail of styled but empty rows (a million of them would
@@ -198,15 +219,91 @@ def _columns(ws, headers: tuple[str, ...]) -> dict[str, int]:
 
 
 def _text(cell, value: str) -> None:
-    """Write user or label text as text, never as a formula."""
-    cell.value = value
+    """Write user or label text as text, never as a formula, as Excel can hold it: without control
+    characters, shortened with a marker when too long, a literal ``_xHHHH_`` escaped as Excel does."""
+    text = shortened(_ILLEGAL.sub("", value))
+    # Set directly: openpyxl's setter cuts at 32,767 characters again, counting the escapes' length too.
+    cell._value = _ESCAPE.sub(r"_x005F_\1", text) if "_x" in text else text
     cell.data_type = "s"
 
 
 def _date(cell, value: date | None) -> None:
+    if value is not None and to_excel(value, cell.parent.parent.epoch) < 1:
+        # Before the workbook's first day there are only negative serials, and serial 0 (1904-01-01 in
+        # the 1904 system) reads back as a time of day: ISO text, which the reader takes as that date.
+        _text(cell, value.isoformat())
+        return
     cell.value = value
     if value is not None:
         cell.number_format = DATE_FORMAT
+
+
+def _number(cell, value: float | int | None) -> None:
+    if not _fits(value):
+        cell.value = "#NUM!"  # what Excel shows for a result beyond its range (openpyxl would write <v></v>)
+        cell.data_type = "e"
+        return
+    cell.value = value
+
+
+def _fits(value: float | int | None) -> bool:
+    """A number a cell can hold: finite, within Excel's range."""
+    return not isinstance(value, float) or (math.isfinite(value) and abs(value) <= EXCEL_MAX_NUMBER)
+
+
+# -- Excel's limits ------------------------------------------------------------------------------------------
+
+
+def shortened(text: str) -> str:
+    """``text`` as an Excel cell can hold it: whole, or cut to fit with a visible end saying how long
+    it was (``… [shortened from 100,000 characters]``)."""
+    length = excel_length(text)
+    if length <= EXCEL_CELL_LIMIT:
+        return text
+    marker = _marker(length)
+    return _prefix(text, EXCEL_CELL_LIMIT - excel_length(marker)) + marker
+
+
+def _marker(length: int) -> str:
+    return f"\u2026 [shortened from {length:,} characters]"
+
+
+def _prefix(text: str, units: int) -> str:
+    """The longest start of ``text`` of at most ``units`` UTF-16 units, no character cut in two."""
+    if text.isascii():
+        return text[:units]
+    return text.encode("utf-16-le")[:2 * units].decode("utf-16-le", errors="ignore")
+
+
+def _fitted(raw: str) -> str | None:
+    """A string cell as openpyxl loaded it (Excel's ``_xHHHH_`` escapes still in it), shortened when
+    Excel would hold too much of it; None when it fits."""
+    if len(raw) * 2 <= EXCEL_CELL_LIMIT:
+        return None
+    length = excel_length(unescape(raw) if "_x" in raw else raw)
+    if length <= EXCEL_CELL_LIMIT:
+        return None
+    marker = _marker(length)
+    # An escape is longer than the character it stands for: a start of the stored text that fits
+    # still fits once read. An escape cut in two is dropped rather than shown half.
+    return _PARTIAL_ESCAPE.sub("", _prefix(raw, EXCEL_CELL_LIMIT - excel_length(marker))) + marker
+
+
+def _fit_copied_cells(wb) -> None:
+    """Every cell the user wrote, as Excel can hold it: text too long shortened; a date before the
+    workbook's first day (an ISO date cell written by another program, which openpyxl would save as a
+    negative serial) as ISO text."""
+    for ws in wb.worksheets:
+        for cell in getattr(ws, "_cells", {}).values():  # a chart sheet has none
+            value = cell._value
+            if type(value) is str:
+                if cell.data_type != "f":
+                    fitted = _fitted(value)
+                    if fitted is not None:
+                        cell._value = fitted
+            elif isinstance(value, date) and cell.data_type == "d" and to_excel(value, wb.epoch) < 0:
+                cell._value = value.isoformat()
+                cell.data_type = "s"
 
 
 def _fill_tasks(wb, plan: Plan, schedule: Schedule) -> None:
@@ -223,7 +320,7 @@ def _fill_tasks(wb, plan: Plan, schedule: Schedule) -> None:
         _date(ws.cell(r, col["Early finish"]), td.early_finish)
         _date(ws.cell(r, col["Late start"]), td.late_start)
         _date(ws.cell(r, col["Late finish"]), td.late_finish)
-        ws.cell(r, col["Total float"]).value = td.total_float
+        _number(ws.cell(r, col["Total float"]), td.total_float)
         _text(ws.cell(r, col["Critical"]), YES if td.critical else NO)
         _text(ws.cell(r, col["Behind"]), YES if td.behind else NO)
 
@@ -236,7 +333,7 @@ def _fill_risks(wb, plan: Plan) -> None:
     for risk in plan.risks:
         if not risk.row:
             continue
-        ws.cell(risk.row, col["Score"]).value = risk.score
+        _number(ws.cell(risk.row, col["Score"]), risk.score)
         if risk.rating:
             _text(ws.cell(risk.row, col["Rating"]), risk.rating)
 
@@ -252,8 +349,8 @@ def _fill_resources(wb, plan: Plan) -> None:
     else:
         cost_col = _columns(ws, ("Cost",))["Cost"]
     for res in plan.resources:
-        if res.cost is not None or res.total_cost is None or not res.row:
-            continue
+        if res.cost is not None or res.total_cost is None or not res.row or not _fits(res.total_cost):
+            continue  # blank is "Quantity x Unit cost": left blank when that is beyond a cell's range
         cell = ws.cell(res.row, cost_col)
         cell.value = res.total_cost
         font = copy(cell.font) if cell.has_style else Font()
@@ -300,11 +397,11 @@ class _Writer:
             cell = self.ws.cell(self.row, k)
             if isinstance(value, str):
                 _text(cell, value)
+            elif isinstance(value, date):
+                _date(cell, value)
             else:
-                cell.value = value
-                if isinstance(value, date):
-                    cell.number_format = DATE_FORMAT
-            if formats and k in formats:
+                _number(cell, value)
+            if formats and k in formats and cell.data_type == "n":
                 cell.number_format = formats[k]
             if bold:
                 cell.font = self.bold
@@ -430,7 +527,8 @@ def _cached_formula_values(path: Path, wb) -> dict[str, dict[str, tuple[Any, str
     return out
 
 
-def _rewrite_package(data: bytes, cached: dict[str, dict[str, tuple[Any, str]]], when: datetime) -> bytes:
+def _rewrite_package(data: bytes, cached: dict[str, dict[str, tuple[Any, str]]], when: datetime,
+                     epoch: datetime = WINDOWS_EPOCH) -> bytes:
     """The saved package, made reproducible: cached formula values put back into the sheets, the
     modified time pinned (openpyxl sets it to now while saving; the created time stays the source's),
     ``[Content_Types].xml`` first and every entry with a fixed time, as :mod:`implan_docs.reproducible`
@@ -447,7 +545,7 @@ def _rewrite_package(data: bytes, cached: dict[str, dict[str, tuple[Any, str]]],
                 body = re.sub(rb"(<dcterms:modified\b[^>]*>)[^<]*(</dcterms:modified>)",
                               lambda mt: mt.group(1) + stamp + mt.group(2), body)
             elif parts.get(info.filename) in cached:
-                body = _with_cached_values(body, cached[parts[info.filename]])
+                body = _with_cached_values(body, cached[parts[info.filename]], epoch)
             entry = zipfile.ZipInfo(info.filename, date_time=FIXED_TIME)
             entry.compress_type = zipfile.ZIP_DEFLATED
             entry.external_attr = 0o644 << 16
@@ -479,7 +577,7 @@ def _sheet_parts(zf: zipfile.ZipFile) -> dict[str, str]:
     return out
 
 
-def _with_cached_values(body: bytes, values: dict[str, tuple[Any, str]]) -> bytes:
+def _with_cached_values(body: bytes, values: dict[str, tuple[Any, str]], epoch: datetime = WINDOWS_EPOCH) -> bytes:
     from lxml import etree
 
     root = etree.fromstring(body)
@@ -502,10 +600,11 @@ def _with_cached_values(body: bytes, values: dict[str, tuple[Any, str]]) -> byte
             v.text = repr(float(value)) if isinstance(value, float) else str(value)
         elif isinstance(value, (datetime, date)):
             c.attrib.pop("t", None)
-            v.text = repr(float(to_excel(value)))
+            v.text = repr(float(to_excel(value, epoch)))  # the workbook's date system (1900 or 1904)
         else:
             c.set("t", "str")
-            v.text = str(value)
+            text = str(value)
+            v.text = _fitted(text) or text
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
 
 

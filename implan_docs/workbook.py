@@ -384,8 +384,11 @@ class _Reader:
         if _CONTROL.search(text):
             self.add("W190", self.loc(sheet, row, col, header))
             text = _CONTROL.sub("", text)
-        if len(text) > EXCEL_CELL_LIMIT:
-            self.add("W191", self.loc(sheet, row, col, header), length=f"{len(text):,}")
+        length = excel_length(text)
+        if length > EXCEL_CELL_LIMIT:
+            # the filled workbook keeps the cell where it is, shortened to fit (filled.py)
+            self.add("W191", self.loc(sheet, row, col, header), length=f"{length:,}",
+                     cell=f"{sheet}!{get_column_letter(col)}{row}" if col and row else sheet)
         return text
 
     def _convert(self, value: Any, c: Col, sheet: str, row: int, col: int, header: str, percent: bool) -> Any:
@@ -732,6 +735,15 @@ def read_plan(path: str | Path) -> tuple[m.Plan, list[Finding]]:
     reader = _Reader(Path(path))
     plan = reader.read()
     return plan, reader.findings
+
+
+def excel_length(text: str) -> int:
+    """The length of ``text`` as Excel counts it against :data:`EXCEL_CELL_LIMIT`: in UTF-16 code units
+    (a character outside the Basic Multilingual Plane, such as most emoji, counts twice)."""
+    n = len(text)
+    if n * 2 <= EXCEL_CELL_LIMIT or text.isascii():  # the common cases, without encoding
+        return n
+    return len(text.encode("utf-16-le")) // 2
 
 
 def sheet_spec(key: str) -> SheetSpec:
