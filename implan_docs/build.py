@@ -35,6 +35,7 @@ class BuildResult:
     outcomes: list[Outcome] = field(default_factory=list)
     seconds: float = 0.0
     note: str = ""  # e.g. the PDF was made without LibreOffice's UNO bridge: TOC without page numbers
+    template_findings: tuple[Finding, ...] = ()  # external references removed from the template (W195-W199)
 
 
 def output_stem(checked: Checked) -> str:
@@ -71,7 +72,9 @@ def build_plan(workbook: str | Path, output: str | Path, *, template: str | Path
         raise ValidationFailed(checked.findings, file=workbook.name)
     from .template import load_template
 
-    load_template(template_path)  # a broken or macro-enabled template stops the build before any work
+    # a broken or macro-enabled template stops the build before any work; its external references are
+    # removed (findings W195-W199, shown on the console, not in the plan's open questions)
+    _, template_info = load_template(template_path, keep_links=keep_links)
     extras = {}
     if since:
         from .diff import diff_plans
@@ -123,7 +126,7 @@ def build_plan(workbook: str | Path, output: str | Path, *, template: str | Path
         docx_path = staging / f"{stem}.docx"
         from .document import assemble
 
-        assemble(template_path, fragments, fields, checked.plan.language, docx_path, staging)
+        assemble(template_path, fragments, fields, checked.plan.language, docx_path, staging, keep_links=keep_links)
         from .filled import write_filled_workbook
 
         xlsx_path = staging / f"{stem}-filled.xlsx"
@@ -140,7 +143,7 @@ def build_plan(workbook: str | Path, output: str | Path, *, template: str | Path
             if toc_pages:
                 # write the page numbers LibreOffice found into the .docx's TOC result (still a real field)
                 assemble(template_path, fragments, fields, checked.plan.language, docx_path, staging,
-                         toc_pages=toc_pages)
+                         toc_pages=toc_pages, keep_links=keep_links)
 
         # publish
         emit("phase", "publish")
@@ -148,7 +151,8 @@ def build_plan(workbook: str | Path, output: str | Path, *, template: str | Path
     finally:
         remove_staging(staging, lock)
     return BuildResult(output / docx_path.name, output / xlsx_path.name, output / pdf_path.name if pdf_path else None,
-                       checked.findings, outcomes, time.perf_counter() - started, note)
+                       checked.findings, outcomes, time.perf_counter() - started, note,
+                       tuple(template_info.findings))
 
 
 def template_fields(checked: Checked, ctx) -> dict[str, str]:

@@ -209,27 +209,27 @@ def cmd_check(args) -> int:
     result = check_plan(args.workbook, args.status_date)
     errors, warnings = result.errors, result.warnings
     if args.template:
-        from .findings import make
         from .template import check_template
 
-        name = args.template.name
-        errors = errors + [make("E190", Location(file=name), problem=line.removeprefix(f"{name}: "))
-                           for line in check_template(args.template)]
+        found = check_template(args.template, keep_links=args.keep_links)
+        errors = errors + [f for f in found if f.is_error]
+        warnings = warnings + [f for f in found if not f.is_error]
     if args.notebooks:
         from .notebooks import discover
 
         discover(args.notebooks)  # a notebook breaking the parameters contract is one line, exit 1
+    extra = [f for f in errors + warnings if f not in result.findings]  # the template's
     if args.format == "json":
         doc = {
             "file": str(args.workbook),
             "ok": not errors and not (args.strict and warnings),
             "errors": len(errors),
             "warnings": len(warnings),
-            "findings": [f.as_dict() for f in [f for f in errors if f not in result.findings] + list(result.findings)],
+            "findings": [f.as_dict() for f in extra + list(result.findings)],
         }
         print(json.dumps(doc, ensure_ascii=False, indent=2))
     else:
-        for f in [f for f in errors if f not in result.findings] + list(result.findings):
+        for f in extra + list(result.findings):
             print(str(f))
         print(_summary(args.workbook.name, len(errors), len(warnings)))
     return 1 if errors or (args.strict and warnings) else 0
@@ -349,6 +349,8 @@ def _plan_errors(exc, workbook: Path, consequence: str) -> ImplanError:
 
 def _report(result) -> None:
     warnings = [f for f in result.findings if not f.is_error]
+    for f in result.template_findings:
+        print(str(f))
     print(f"wrote {result.docx}")
     print(f"wrote {result.workbook}")
     if result.pdf:

@@ -126,7 +126,7 @@ def make_handoff(workbook: str | Path, output: str | Path, *, reviewers: Sequenc
     entries.append((build.workbook.name, "filled workbook", build.workbook.read_bytes()))
     guide_name = f"{stem}-reviewer-guide.docx"
     names = {"docx": review_name, "pdf": build.pdf.name if build.pdf else "", "xlsx": build.workbook.name}
-    guide = reviewer_guide(checked, template_path, reviewers, due, names)
+    guide = reviewer_guide(checked, template_path, reviewers, due, names, keep_links=keep_links)
     entries.append((guide_name, "reviewer guide", guide))
     if pdf:
         entries.append((f"{stem}-reviewer-guide.pdf", "reviewer guide (PDF)",

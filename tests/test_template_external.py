@@ -520,3 +520,25 @@ def test_what_is_not_external_stays(tmp_path):
     from test_docx_validity import package_problems
 
     assert package_problems(X.package_bytes(document)) == []
+
+
+def test_the_cli_reports_every_removed_reference_and_strict_fails(hostile, capsys):
+    """``implan check --template`` lists the removals as located findings (exit 0; 1 with --strict), and
+    ``build`` names them on the console."""
+    from implan_docs.cli import main
+
+    name = hostile["template"].name
+    assert main(["check", str(EXAMPLE), "--template", str(hostile["template"])]) == 0
+    out = capsys.readouterr().out
+    lines = [ln for ln in out.splitlines() if ln.startswith(f"{name}:")]
+    assert {ln.split(": ", 1)[1][:4] for ln in lines} >= {"W195", "W196", "W197", "W199"}
+    assert main(["check", str(EXAMPLE), "--template", str(hostile["template"]), "--strict"]) == 1
+    capsys.readouterr()
+    assert main(["check", str(EXAMPLE), "--template", str(hostile["template"]), "--keep-links"]) == 0
+    kept = capsys.readouterr().out
+    assert kept.count(": W197 ") < out.count(": W197 ")
+    code = main(["build", str(EXAMPLE), "-o", str(hostile["folder"] / "cli-out"), "--sections", "scope",
+                 "--template", str(hostile["template"])])
+    printed = capsys.readouterr().out
+    assert code == 0 and f"{name}:word/" in printed and "W195" in printed
+    assert hostile["requests"] == []
