@@ -118,7 +118,7 @@ _NORM_FIELDS = {norm(k): k for k in PROJECT_FIELDS}
 
 EXCEL_CELL_LIMIT = 32_767  # characters Excel keeps in a cell (other programs write more)
 # Characters XML 1.0 (and so Word) cannot hold: C0 controls other than tab, newline, carriage return.
-_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]")  # C0 (but tab, newlines), DEL, C1
 # Lists of IDs: commas, and the full-width comma and enumeration comma Chinese input methods type.
 _LIST_SEP = re.compile("[,\uff0c\u3001]")
 _ISO_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})(?:[T ]00:00(?::00)?)?$")
