@@ -199,7 +199,7 @@ def test_python_docx_comments_become_review_rows_and_nothing_else_changes(tmp_pa
          "Comment": '=HYPERLINK("http://example.invalid")', "Reviewer": "Bob Smith", "Date": date(2026, 12, 2),
          "Status": "Open", "Response": ""},
     ]
-    assert rows[1]["ID"].startswith("RV-") and len(rows[1]["ID"]) == 11
+    assert rows[1]["ID"].startswith("RV-") and len(rows[1]["ID"]) == 3 + 64  # the whole SHA-256
     added = assert_only_review_rows_added(EXAMPLE, out, 2)
     assert added["D3"] == '=HYPERLINK("http://example.invalid")'  # text, never a formula
     wb = openpyxl.load_workbook(out)
