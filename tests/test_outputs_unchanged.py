@@ -1,0 +1,56 @@
+"""The restructuring into format wings (issue 13) changed where code lives, not what it writes.
+
+The hashes below were taken on main just before the move (commit 45fec62 plus the C1 reader fix), from
+the same commands. A later change that alters these outputs on purpose updates them here, saying why in
+its commit message; an accidental change to what a user receives fails this test.
+"""
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+import pytest
+
+from implan_docs.cli import main
+
+ROOT = Path(__file__).resolve().parent.parent
+EN = ROOT / "examples" / "rollout-plan.xlsx"
+ZH = ROOT / "examples" / "zh-TW" / "smart-service-plan.xlsx"
+
+BUILT = {
+    (EN, "WFS-2027-v1.0.docx"): "2a410f3bf0d174da9659ade485d743b9dc9d35bb04c4a5b36a83acce51aa9f31",
+    (EN, "WFS-2027-v1.0-filled.xlsx"): "e7024ef23d380553d7bbe43d53b6d9c095e3109c452efeff2d782a7f6bba768e",
+    (ZH, "SOPD-115-v1.0.docx"): "f22a364525a448efbf266f50ec64d79187e30cccbda302b8ba426dbb68d739d3",
+    (ZH, "SOPD-115-v1.0-filled.xlsx"): "00cbafc6aa495aeb1bb53a6d840f92e87c2021244cb76bbc76f1e17189a9667c",
+}
+HANDOFF_ZIP = "296ab9cd7298c7fa7bdc3a7b5d4a5d042b93a9d7c0ef9f23680a18da0f36ed7a"  # --no-pdf: every part deterministic
+NEW = {"en": "aca63643281eb3ce07102c72e351495f9a37ac7938a45cc5ad0c7b5fc47810ea",
+       "zh-TW": "f6c374dd2638e9b78ccc76f49d72f73b5c95dae5df27ae13acc4df05e9d9544f"}
+
+
+def sha(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("workbook", [EN, ZH], ids=["en", "zh-TW"])
+def test_builds_of_both_examples_are_byte_identical_to_before_the_move(workbook, tmp_path, capsys):
+    assert main(["build", str(workbook), "-o", str(tmp_path)]) == 0
+    for (source, name), digest in BUILT.items():
+        if source == workbook:
+            assert sha(tmp_path / name) == digest, name
+    capsys.readouterr()
+
+
+@pytest.mark.slow
+def test_the_review_package_is_byte_identical_to_before_the_move(tmp_path, capsys):
+    assert main(["handoff", str(EN), "-o", str(tmp_path), "--no-pdf"]) == 0
+    assert sha(tmp_path / "WFS-2027-v1.0-review.zip") == HANDOFF_ZIP
+    capsys.readouterr()
+
+
+@pytest.mark.parametrize("language", ["en", "zh-TW"])
+def test_new_workbooks_are_byte_identical_to_before_the_move(language, tmp_path, capsys):
+    assert main(["new", str(tmp_path / "plan.xlsx"), "--language", language]) == 0
+    assert sha(tmp_path / "plan.xlsx") == NEW[language]
+    capsys.readouterr()
