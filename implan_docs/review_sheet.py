@@ -9,14 +9,26 @@ when the workbook has no Review sheet yet, the four small parts that declare a n
 lost, so there is nothing to refuse.
 
 Rows get the reviewer's stable IDs; an ID already in the sheet is not added again, so collecting the
-same file twice adds nothing. A row already in the sheet as Open (or blank) whose comment is now marked
+same file twice adds nothing. A row an earlier version wrote (``RV-`` and 8 hex digits) is recognised by
+that older ID *and* its reviewer, date and comment, so a different comment whose old ID happened to be the
+same is added, not taken for it. A row already in the sheet as Open (or blank) whose comment is now marked
 resolved in the reviewed copy becomes Closed; nothing else of an existing row is touched.
+
+An in-place update holds :func:`implan_docs.workbook_lock.locked` from before it reads the workbook until
+the new file is in place, writes through a symbolic link to the file it points to, and keeps the previous
+workbook as ``<name>.bak.xlsx`` (``<name>.bak-2.xlsx``, ``-3`` … when that exists: a backup never replaces
+a file). Outputs keep the workbook's permission bits (a private 0600 plan stays private).
 """
 from __future__ import annotations
 
+import bisect
+import errno
 import io
+import os
 import posixpath
 import re
+import stat
+import tempfile
 import zipfile
 from dataclasses import dataclass, field
 from datetime import date
@@ -25,10 +37,12 @@ from typing import Iterable, Sequence
 
 from lxml import etree
 
+from . import workbook_lock
 from .errors import Location, OutputError, WorkbookError
-from .fileio import atomic_copy, atomic_write_bytes
+from .fileio import atomic_write_bytes, current_umask, ensure_dir, output_error
 from .i18n import Messages
-from .review import ReviewItem, read_reviewed
+from .model import LANGUAGES
+from .review import LEGACY_ID_PATTERN, ReviewItem, read_reviewed, shorten
 from .safety import MAX_MEMBER_SIZE, bounded_read, check_workbook_file
 from .workbook import norm, read_plan
 
@@ -36,7 +50,11 @@ COLUMNS = ("ID", "Section", "Anchor", "Comment", "Reviewer", "Date", "Status", "
 WIDTHS = {"ID": 13, "Section": 22, "Anchor": 40, "Comment": 60, "Reviewer": 18, "Date": 12, "Status": 10,
           "Response": 50}
 MAX_ANCHOR = 1000  # characters of anchored text kept in a cell
-MAX_CELL = 32_767  # Excel's limit
+MAX_CELL = 32_767  # Excel's limit (UTF-16 code units)
+MAX_ROWS = 1_048_576  # Excel's limit
+FIRST_DATE = {False: date(1900, 3, 1), True: date(1904, 1, 2)}  # earliest date written as a date serial
+# (serial 0, 1904-01-01 in the 1904 system, is read back as a time of day by openpyxl)
+LAST_DATE = date(9999, 12, 31)
 
 S = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 REL_DOC = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -47,7 +65,10 @@ REL_WORKSHEET = REL_DOC + "/worksheet"
 REL_STYLES = REL_DOC + "/styles"
 REL_TABLE = REL_DOC + "/table"
 CT_WORKSHEET = "application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"
-_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+# what Excel refuses in XML, and what implan's reader would warn about (W190): C0 controls but tab and
+# newlines, DEL, C1 controls, non-characters, lone surrogates
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff\ud800-\udfff]")
+_ESCAPE_LIKE = re.compile(r"_(?=x[0-9A-Fa-f]{4}_)")  # text Excel would read as an _xHHHH_ escape
 _CELL_REF = re.compile(r"^([A-Z]{1,3})(\d+)$")
 _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=True,
                           remove_blank_text=False)
@@ -63,38 +84,65 @@ class CollectResult:
     added: list[ReviewItem] = field(default_factory=list)
     already: int = 0  # items whose ID the Review sheet already had
     closed: list[str] = field(default_factory=list)  # IDs whose Status was set to Closed
-    per_file: dict[str, dict[str, int]] = field(default_factory=dict)  # reviewed file -> {kind: count}
+    # reviewed file -> counts: "comment", "reply", "suggestion" (what it holds) and "new", "known",
+    # "repeated" (what became of each: a new row, already in the sheet, or also in an earlier copy)
+    per_file: dict[str, dict[str, int]] = field(default_factory=dict)
     backup: Path | None = None
     created_sheet: bool = False
+    written: Path | None = None  # the file written (for --in-place through a link: the link's target)
 
     def summary_lines(self) -> list[str]:
+        """One line per reviewed copy and, for several, one for all: every comment, reply and suggested
+        change is counted once as new, already known or repeated (the same one in an earlier copy)."""
         lines = []
+        totals: dict[str, int] = {}
         for name, counts in self.per_file.items():
-            found = ", ".join(f"{counts.get(k, 0)} {k}{'s' if counts.get(k, 0) != 1 else ''}"
-                              for k in ("comment", "reply", "suggestion")).replace("replys", "replies")
-            lines.append(f"{name}: {found}")
+            for k, v in counts.items():
+                totals[k] = totals.get(k, 0) + v
+            lines.append(f"{name}: {_accounting(counts)}")
+        if len(self.per_file) > 1:
+            lines.append(f"{len(self.per_file)} reviewed copies: {_accounting(totals)}")
         added = len(self.added)
         what = f"added {added} row(s) to the Review sheet" if added else "no new comments"
-        if self.already:
-            what += f" ({self.already} already there)"
         if self.closed:
             what += f"; {len(self.closed)} marked Closed (resolved in the reviewed copy)"
-        lines.append(f"{what}")
+        lines.append(what)
         if self.backup:
             lines.append(f"kept the previous workbook as {self.backup}")
-        lines.append(f"wrote {self.output}")
+        if self.written is None:
+            lines.append(f"{self.output} unchanged (nothing to add)")
+        elif self.written != self.output:
+            lines.append(f"wrote {self.written} (through the link {self.output})")
+        else:
+            lines.append(f"wrote {self.output}")
         return lines
+
+
+def _accounting(counts: dict[str, int]) -> str:
+    total = sum(counts.get(k, 0) for k in ("comment", "reply", "suggestion"))
+    text = f"{total} comment{'s' if total != 1 else ''}, {counts.get('new', 0)} new, " \
+           f"{counts.get('known', 0)} already known"
+    if counts.get("repeated"):
+        text += f", {counts['repeated']} repeated from an earlier copy"
+    kinds = [f"{counts[k]} {word if counts[k] != 1 else one}" for k, word, one in
+             (("reply", "replies", "reply"), ("suggestion", "suggested changes", "suggested change"))
+             if counts.get(k)]
+    if kinds:
+        text += f" (of them {' and '.join(kinds)})"
+    return text
 
 
 # -- public ----------------------------------------------------------------------------------------------
 
 
 def collect_into(workbook: str | Path, reviewed: Sequence[str | Path], output: str | Path | None = None, *,
-                 in_place: bool = False, force: bool = False) -> CollectResult:
+                 in_place: bool = False, force: bool = False, lock_timeout: float | None = None) -> CollectResult:
     """Read the reviewed copies and write the workbook with their comments in the Review sheet.
 
     Writes ``output`` (refused if it exists, unless ``force``), or with ``in_place`` the workbook itself
-    (atomically, after copying it to ``<name>.bak.xlsx``). The input is never changed otherwise.
+    (atomically, after copying it to ``<name>.bak.xlsx``, under a lock: a second in-place update of the
+    same workbook waits up to ``lock_timeout`` seconds, default
+    :data:`implan_docs.workbook_lock.LOCK_TIMEOUT`). The input is never changed otherwise.
     Every reviewed file is read before anything is written; a corrupt one stops the command.
     """
     workbook = Path(workbook)
@@ -105,59 +153,91 @@ def collect_into(workbook: str | Path, reviewed: Sequence[str | Path], output: s
         if target.suffix.lower() != workbook.suffix.lower():
             raise OutputError(f"the updated workbook must end in {workbook.suffix or '.xlsx'} like the input",
                               Location(file=str(target)))
-        if target.exists() and not force:
+        if os.path.lexists(target) and not force:
             raise OutputError("already exists; use --force to overwrite it", Location(file=str(target)))
+        if _same_file(target, workbook):
+            raise OutputError("would overwrite the input workbook; choose another output (or --in-place)",
+                              Location(file=str(target)))
     check_workbook_file(workbook)
+    found: list[tuple[str, list[ReviewItem]]] = [(str(path), read_reviewed(path)) for path in reviewed]
+    if not in_place:
+        return _collect(workbook, workbook, found, target, force=force)
+    with workbook_lock.locked(workbook, lock_timeout) as real:
+        # the file to read and replace: through a symbolic link, the file it points to
+        update = real if os.path.islink(workbook) else workbook
+        check_workbook_file(update)  # it may have been replaced while this run waited for the lock
+        return _collect(workbook, update, found, None, force=False)
+
+
+def _collect(shown: Path, workbook: Path, found: list[tuple[str, list[ReviewItem]]], output: Path | None, *,
+             force: bool) -> CollectResult:
+    """The update itself; ``workbook`` is the file to read (for in-place, locked, and also replaced)."""
+    original = _read_bytes(workbook)
     plan, _ = read_plan(workbook)
     t = Messages(plan.language)
-    result = CollectResult(target)
-    found: list[ReviewItem] = []
-    for path in reviewed:
-        items = read_reviewed(path)
-        counts = result.per_file.setdefault(str(path), {})
-        for item in items:
-            counts[item.kind] = counts.get(item.kind, 0) + 1
-        found += items
-
-    existing = {r.id: r for r in plan.review if r.id}
+    result = CollectResult(output if output is not None else shown)
+    matcher = _Matcher(plan.review)
     seen: set[str] = set()
     new_items: list[ReviewItem] = []
-    for item in found:
-        if item.id in seen:
-            continue
-        seen.add(item.id)
-        if item.id in existing:
+    for name, items in found:
+        if name in result.per_file:  # the same file given twice
+            n = 2
+            while f"{name} (#{n})" in result.per_file:
+                n += 1
+            name = f"{name} (#{n})"
+        counts = result.per_file.setdefault(name, {})
+        for item in items:
+            counts[item.kind] = counts.get(item.kind, 0) + 1
+            if item.id in seen:
+                counts["repeated"] = counts.get("repeated", 0) + 1
+                continue
+            seen.add(item.id)
+            row = matcher.find(item)
+            if row is None:
+                counts["new"] = counts.get("new", 0) + 1
+                new_items.append(item)
+                continue
+            counts["known"] = counts.get("known", 0) + 1
             result.already += 1
-            row = existing[item.id]
-            if item.resolved and row.status in ("", "Open"):
-                result.closed.append(item.id)
-        else:
-            new_items.append(item)
+            if item.resolved and row.status in ("", "Open") and row.row not in matcher.closing:
+                matcher.closing[row.row] = row
+                result.closed.append(row.id)
     result.added = new_items
 
     info = plan.sheet("Review")
     updates: dict[tuple[int, str], object] = {}
-    if info is not None and result.closed:
-        status = info.column("Status")
-        if status is not None:
-            for rid in result.closed:
-                updates[(existing[rid].row, "Status")] = "Closed"
+    if info is not None and matcher.closing:
+        if info.column("Status") is not None:
+            for r in matcher.closing:
+                updates[(r, "Status")] = "Closed"
         else:
             result.closed = []
-    rows = [review_row(item, t) for item in new_items]
-    data = _Editor(workbook).apply(info.name if info else None,
-                                   {c.key: c.letter for c in info.columns} if info else {}, rows, updates)
+    rows = [review_row(item, t, matcher.shown.get(item.parent, item.parent)) for item in new_items]
+    if output is None and not rows and not updates:
+        return result  # in place with nothing to change: the workbook stays as it is, no backup needed
+    data = _Editor(workbook, original).apply(info.name if info else None,
+                                             {c.key: c.letter for c in info.columns} if info else {}, rows, updates)
     result.created_sheet = info is None
-    if in_place:
-        if not rows and not updates:
-            return result  # nothing to change: the workbook stays as it is, no backup needed
-        result.backup = atomic_copy(workbook, workbook.with_name(f"{workbook.stem}.bak{workbook.suffix}"))
-    atomic_write_bytes(target, data)
+    mode = stat.S_IMODE(os.stat(workbook).st_mode)
+    if output is None:
+        result.backup = _backup(workbook, original, mode)
+        atomic_write_bytes(workbook, data)  # keeps the mode of the file it replaces
+        result.written = workbook
+    else:
+        out_mode = mode & ~current_umask()
+        if force and os.path.isfile(output):
+            out_mode &= stat.S_IMODE(os.stat(output).st_mode)
+        try:
+            write_file(output, data, out_mode, replace=force)
+        except FileExistsError:
+            raise OutputError("already exists; use --force to overwrite it", Location(file=str(output))) from None
+        result.written = output
     return result
 
 
-def review_row(item: ReviewItem, t: Messages) -> dict[str, object]:
-    """The Review sheet's cells for one item (Comment worded in the plan's language)."""
+def review_row(item: ReviewItem, t: Messages, parent: str | None = None) -> dict[str, object]:
+    """The Review sheet's cells for one item (Comment worded in the plan's language; a reply names
+    ``parent``, by default the ID of the comment it answers)."""
     if item.kind == "suggestion":
         if item.inserted and item.deleted:
             text = t("review.replace", old=item.deleted, new=item.inserted)
@@ -166,14 +246,13 @@ def review_row(item: ReviewItem, t: Messages) -> dict[str, object]:
         else:
             text = t("review.delete", text=item.deleted)
     elif item.kind == "reply":
-        text = t("review.reply", parent=item.parent, text=item.text)
+        text = t("review.reply", parent=parent or item.parent, text=item.text)
     else:
         text = item.text
-    anchor = item.anchor if len(item.anchor) <= MAX_ANCHOR else item.anchor[: MAX_ANCHOR - 1] + "…"
     return {
         "ID": item.id,
         "Section": item.section,
-        "Anchor": anchor,
+        "Anchor": _anchor_cell(item.anchor),
         "Comment": text,
         "Reviewer": item.reviewer,
         "Date": item.date.date() if item.date else None,
@@ -182,22 +261,223 @@ def review_row(item: ReviewItem, t: Messages) -> dict[str, object]:
     }
 
 
+def _anchor_cell(anchor: str) -> str:
+    return anchor if len(anchor) <= MAX_ANCHOR else anchor[: MAX_ANCHOR - 1] + "…"
+
+
+# -- recognising rows already in the sheet ----------------------------------------------------------------
+
+
+class _Matcher:
+    """Which Review row (if any) an item already is: by its ID, or, for rows an earlier version wrote,
+    by that version's ID together with the row's reviewer, date and comment (and, where the older ID
+    cannot be worked out again, by those and the anchor)."""
+
+    def __init__(self, rows):
+        self.by_id: dict[str, object] = {}
+        self.legacy: dict[str, list] = {}
+        for r in rows:
+            if r.id:
+                self.by_id.setdefault(r.id, r)
+                if LEGACY_ID_PATTERN.match(r.id):
+                    self.legacy.setdefault(r.id, []).append(r)
+        self.claimed: set[int] = set()  # rows matched through an older ID
+        self.closing: dict[int, object] = {}  # row number -> row to mark Closed
+        self.shown: dict[str, str] = {}  # item ID -> the ID its row has in the sheet
+        self._templates = None
+        self._by_content: dict[tuple, list] | None = None
+        self._en = Messages("en")
+
+    def find(self, item: ReviewItem):
+        row = self.by_id.get(item.id)
+        if row is None and self.legacy:
+            if item.legacy_id:
+                row = next((r for r in self.legacy.get(item.legacy_id, ()) if r.row not in self.claimed
+                            and self._same(r, item)), None)
+            else:
+                row = self._by_anchor(item)
+            if row is not None:
+                self.claimed.add(row.row)
+        if row is not None:
+            self.shown[item.id] = row.id
+        return row
+
+    def _by_anchor(self, item: ReviewItem):
+        if self._by_content is None:
+            self._by_content = {}
+            for rows in self.legacy.values():
+                for r in rows:
+                    self._by_content.setdefault(_content_key(r.reviewer, r.date, r.anchor), []).append(r)
+        candidates = self._by_content.get(_content_key(item.reviewer, _day(item), _anchor_cell(item.anchor)), ())
+        return next((r for r in candidates if r.row not in self.claimed and self._same(r, item)), None)
+
+    def _same(self, row, item: ReviewItem) -> bool:
+        if _norm(row.reviewer)[:900] != _norm(item.reviewer)[:900] or _as_day(row.date) != _day(item):
+            return False
+        return _norm(self._body(row.comment))[:1000] == _norm(self._expected(item))[:1000]
+
+    def _expected(self, item: ReviewItem) -> str:
+        if item.kind == "suggestion":
+            return review_row(item, self._en)["Comment"]
+        return item.text
+
+    def _body(self, comment: str) -> str:
+        """A comment cell without the "Reply to RV-…: " an earlier collect put before a reply, and a
+        suggestion's wording normalised to English (a reply kept by LibreOffice is a plain comment)."""
+        comment = comment or ""
+        for reply, suggestion_forms in self.templates():
+            before, after = reply
+            if comment.startswith(before):
+                rest = comment[len(before):]
+                m = re.match(r"RV-[0-9a-f]+", rest)
+                if m and rest[m.end():].startswith(after):
+                    return rest[m.end() + len(after):]
+            for pattern, english in suggestion_forms:
+                m = pattern.match(comment)
+                if m:
+                    return english.format(**m.groupdict())
+        return comment
+
+    def templates(self):
+        if self._templates is None:
+            self._templates = []
+            en = Messages("en")
+            for lang in LANGUAGES:
+                t = Messages(lang)
+                before, _, after = t("review.reply", parent="\x00", text="\x01").partition("\x00")
+                forms = []
+                for key, names in (("review.replace", ("old", "new")), ("review.insert", ("text",)),
+                                   ("review.delete", ("text",))):
+                    sample = t(key, **{n: f"\x00{n}\x00" for n in names})
+                    pattern = re.escape(sample)
+                    for n in names:
+                        pattern = pattern.replace(re.escape(f"\x00{n}\x00"), f"(?P<{n}>.*)")
+                    english = en(key, **{n: "{" + n + "}" for n in names})
+                    forms.append((re.compile(f"^{pattern}$", re.DOTALL), english))
+                self._templates.append(((before, after.partition("\x01")[0]), forms))
+        return self._templates
+
+
+def _norm(text) -> str:
+    return " ".join(str(text or "").split())
+
+
+def _day(item: ReviewItem) -> date | None:
+    return item.date.date() if item.date else None
+
+
+def _as_day(value) -> date | None:
+    if isinstance(value, date):
+        return value if type(value) is date else value.date()
+    return None
+
+
+def _content_key(reviewer, day, anchor) -> tuple:
+    return (_norm(reviewer)[:900], _as_day(day), _norm(anchor))
+
+
+# -- files --------------------------------------------------------------------------------------------------
+
+
+def _read_bytes(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        raise WorkbookError(f"cannot be read ({exc.strerror})", Location(file=path.name)) from None
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        return os.path.exists(a) and os.path.samefile(a, b)
+    except OSError:
+        return False
+
+
+def _backup(workbook: Path, data: bytes, mode: int) -> Path:
+    """``<name>.bak.xlsx`` next to the workbook, or the first of ``<name>.bak-2.xlsx``, ``-3``, … that
+    does not exist: a backup never replaces a file. It has the workbook's permission bits."""
+    n = 1
+    while True:
+        name = f"{workbook.stem}.bak{workbook.suffix}" if n == 1 else f"{workbook.stem}.bak-{n}{workbook.suffix}"
+        try:
+            return write_file(workbook.with_name(name), data, mode, replace=False)
+        except FileExistsError:
+            n += 1
+            if n > 10_000:
+                raise OutputError(f"has 10,000 backups next to it; remove some ({workbook.stem}.bak-*)",
+                                  Location(file=str(workbook))) from None
+
+
+def write_file(path: Path, data: bytes, mode: int, *, replace: bool) -> Path:
+    """Write ``data`` to a temporary file next to ``path``, give it the permission bits ``mode`` and move
+    it into place in one step: over an existing file if ``replace``, else only where nothing exists
+    (:class:`FileExistsError` otherwise; nothing is overwritten, even by a race)."""
+    path = Path(path)
+    ensure_dir(path.parent)
+    try:
+        fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.{os.getpid()}-", suffix=path.suffix + ".part",
+                                        dir=path.parent)
+    except OSError as exc:
+        raise output_error(path, exc) from exc
+    tmp = Path(tmp_name)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+            os.fchmod(fh.fileno(), mode)
+        if replace:
+            os.replace(tmp, path)
+            return path
+        try:
+            os.link(tmp, path)  # fails if path exists
+        except FileExistsError:
+            raise
+        except OSError as exc:
+            if exc.errno not in (errno.EPERM, errno.ENOTSUP, errno.EOPNOTSUPP, errno.EXDEV, errno.EMLINK,
+                                 errno.ENOSYS):
+                raise
+            _create_exclusive(path, data, mode)  # a file system without hard links
+        return path
+    except FileExistsError:
+        raise
+    except OSError as exc:
+        raise output_error(path, exc) from exc
+    finally:
+        if tmp.exists():
+            tmp.unlink()
+
+
+def _create_exclusive(path: Path, data: bytes, mode: int) -> None:
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, mode)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+            os.fchmod(fh.fileno(), mode)
+    except BaseException:
+        path.unlink()
+        raise
+
+
 # -- the package edit ---------------------------------------------------------------------------------------
 
 
 class _Editor:
     """Reads the workbook package once and returns new package bytes with the Review sheet edited."""
 
-    def __init__(self, path: Path):
+    def __init__(self, path: Path, data: bytes | None = None):
         self.path = path
         self.name = path.name
+        self.data = data
 
     def fail(self, message: str) -> WorkbookError:
         return WorkbookError(message, Location(file=self.name))
 
     def apply(self, sheet_name: str | None, letters: dict[str, str], rows: list[dict],
               updates: dict[tuple[int, str], object]) -> bytes:
-        with zipfile.ZipFile(self.path) as zf:
+        with zipfile.ZipFile(io.BytesIO(self.data) if self.data is not None else self.path) as zf:
             self.zf = zf
             self.names = zf.namelist()
             changed: dict[str, bytes] = {}
@@ -380,6 +660,7 @@ class _SheetEdit:
 
     def __init__(self, root, editor: _Editor):
         self.root, self.editor = root, editor
+        self.numbers: list[int] | None = None  # row numbers in order, once a row is inserted
         data = root.find(_s("sheetData"))
         if data is None:
             raise editor.fail("is damaged: the Review sheet has no sheetData")
@@ -411,11 +692,25 @@ class _SheetEdit:
                 next_col += 1
                 self.set(1, letters[key], key)
         first = self.last_row() + 1
+        if rows and first + len(rows) - 1 > MAX_ROWS:
+            raise self.editor.fail(f"the Review sheet would have {first + len(rows) - 1:,} rows, more than "
+                                   f"Excel's {MAX_ROWS:,}; nothing was written")
+        order = sorted(COLUMNS, key=lambda key: _col_index(letters[key]))
         for offset, values in enumerate(rows):
-            for key in COLUMNS:
+            r = first + offset
+            if r in self.rows:  # a row prepared (styled) but empty: keep its cells' styles
+                for key in COLUMNS:
+                    value = values.get(key)
+                    if value not in (None, ""):
+                        self.set(r, letters[key], value)
+                continue
+            row = self.row(r)
+            for key in order:  # a new row: its cells in column order, no search
                 value = values.get(key)
                 if value not in (None, ""):
-                    self.set(first + offset, letters[key], value)
+                    cell = etree.SubElement(row, _s("c"))
+                    cell.set("r", f"{letters[key]}{r}")
+                    self.fill(cell, value)
         for (row, key), value in updates.items():
             if key in letters:
                 self.set(row, letters[key], value)
@@ -433,11 +728,15 @@ class _SheetEdit:
         if row is None:
             row = etree.Element(_s("row"))
             row.set("r", str(r))
-            later = [k for k in self.rows if k > r]
-            if later:
-                self.rows[min(later)].addprevious(row)
-            else:
+            if self.numbers is None:
+                self.numbers = sorted(self.rows)
+            if not self.numbers or r > self.numbers[-1]:  # the usual case: a new row at the end
                 self.data.append(row)
+                self.numbers.append(r)
+            else:
+                i = bisect.bisect_left(self.numbers, r)
+                self.rows[self.numbers[i]].addprevious(row)
+                self.numbers.insert(i, r)
             self.rows[r] = row
         row.attrib.pop("spans", None)  # an optional hint that new cells could contradict
         return row
@@ -464,12 +763,20 @@ class _SheetEdit:
         for child in list(cell):
             cell.remove(child)
         cell.attrib.pop("t", None)
-        if isinstance(value, date) and int(cell.get("s", "0") or 0) in self.editor.date_styles:
+        self.fill(cell, value)
+
+    def fill(self, cell, value) -> None:
+        """Put ``value`` into an empty cell: a date as a date serial where the cell shows dates and Excel
+        can hold it, anything else as an inline string."""
+        if isinstance(value, date) and int(cell.get("s", "0") or 0) in self.editor.date_styles \
+                and FIRST_DATE[self.editor.date1904] <= value <= LAST_DATE:
             v = etree.SubElement(cell, _s("v"))
             v.text = str(_serial(value, self.editor.date1904))
             return
+        # a date Excel cannot hold as a date serial (before 1900-03-01, where Excel and LibreOffice
+        # count days differently, or before 1904-01-02 in a 1904 workbook) is written as ISO text
         text = value.isoformat() if isinstance(value, date) else str(value)
-        text = _CONTROL.sub("", text)[:MAX_CELL]
+        text = _cell_text(text)
         cell.set("t", "inlineStr")  # never a formula, whatever the text starts with
         is_ = etree.SubElement(cell, _s("is"))
         t = etree.SubElement(is_, _s("t"))
@@ -520,6 +827,13 @@ def _empty_sheet(header_style: str):
                  ("footer", "0.3")):
         margins.set(k, v)
     return root
+
+
+def _cell_text(text: str) -> str:
+    """Text as a cell may hold it: no characters XML or Excel refuse, at most 32,767 characters (a longer
+    one ends with " […]"), and text that looks like Excel's ``_xHHHH_`` escape kept as it reads."""
+    text = shorten(_CONTROL.sub("", text), MAX_CELL)
+    return _ESCAPE_LIKE.sub("_x005F_", text) if "_x" in text else text
 
 
 def _has_value(c) -> bool:

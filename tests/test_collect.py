@@ -389,7 +389,7 @@ def test_cli_usage(tmp_path, capsys):
     out = tmp_path / "o.xlsx"
     assert main(["collect", str(EXAMPLE), str(reviewed), "-o", str(out)]) == 0
     printed = capsys.readouterr().out
-    assert "r.docx: 2 comments, 0 replies, 0 suggestions" in printed
+    assert "r.docx: 2 comments, 2 new, 0 already known\n" in printed
     assert "added 2 row(s)" in printed and f"wrote {out}" in printed
 
 
