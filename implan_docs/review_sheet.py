@@ -37,7 +37,7 @@ from typing import Iterable, Sequence
 
 from lxml import etree
 
-from . import workbook_lock
+from . import fileio, workbook_lock
 from .errors import Location, OutputError, WorkbookError
 from .fileio import atomic_write_bytes, current_umask, ensure_dir, output_error
 from .i18n import Messages
@@ -414,6 +414,9 @@ def write_file(path: Path, data: bytes, mode: int, *, replace: bool) -> Path:
     (:class:`FileExistsError` otherwise; nothing is overwritten, even by a race)."""
     path = Path(path)
     ensure_dir(path.parent)
+    remove_stale = getattr(fileio, "_remove_stale_parts", None)  # what killed runs left, as fileio names it
+    if remove_stale is not None:
+        remove_stale(path)
     try:
         fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.{os.getpid()}-", suffix=path.suffix + ".part",
                                         dir=path.parent)

@@ -187,3 +187,14 @@ def test_in_place_output_is_a_valid_workbook_for_openpyxl(tmp_path):
     collect_into(plan, [small_copy(tmp_path / "a.docx", n=3)], in_place=True)
     ws = openpyxl.load_workbook(plan)["Review"]
     assert [ws.cell(row=r, column=4).value for r in (2, 3, 4)] == [f"Ann Reviewer says {i}." for i in range(3)]
+
+
+def test_temporary_files_of_a_killed_run_are_cleaned_up(tmp_path):
+    """A run killed while writing its backup leaves .plan.bak.xlsx.<pid>-….part; the next run removes it."""
+    plan = plan_copy(tmp_path)
+    dead = subprocess.Popen(["true"])  # a process id that no longer runs
+    dead.wait()
+    stale = tmp_path / f".plan.bak.xlsx.{dead.pid}-x1y2.xlsx.part"
+    stale.write_bytes(b"half a backup")
+    collect_into(plan, [small_copy(tmp_path / "a.docx")], in_place=True)
+    assert not stale.exists() and leftovers(tmp_path) == []
