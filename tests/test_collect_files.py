@@ -135,7 +135,7 @@ def test_a_backup_never_overwrites_a_file(tmp_path):
     assert leftovers(tmp_path) == []
 
 
-@pytest.mark.parametrize("umask", [0o022, 0o077])
+@pytest.mark.parametrize("umask", [0o022, 0o077], ids=["umask-022", "umask-077"])
 def test_a_private_workbook_stays_private(tmp_path, umask):
     """A 0600 plan: the updated workbook, its backup and an -o output are 0600 too (the -o output gets
     the input's bits less the umask; replacing an existing output keeps it no more open than it was)."""
