@@ -32,7 +32,7 @@ sys.path.insert(0, str(HERE))
 from implan_docs import charts
 from implan_docs.charts import theme
 from implan_docs.schedule import schedule_plan
-from implan_docs.workbook import read_plan
+from implan_docs.xlsx.reader import read_plan
 
 GOAL = 4.0
 

@@ -4,7 +4,7 @@
 
 Without a workbook, ``generate_plan.py`` writes the large plan to a temporary folder first. In one
 process, after one warm-up of each (imports, message catalogues), the subject
-``implan_docs.check.check_plan(path)`` (read, validate, schedule: what ``implan check`` does) and the floor
+``implan_docs.phases.check_plan(path)`` (read, validate, schedule: what ``implan check`` does) and the floor
 (``load_workbook(read_only=True, data_only=True)`` and every row of every sheet through
 ``iter_rows(values_only=True)``) run in alternating order ``--repeat`` times each. Prints both medians and
 their ratio; the goal is at most 3x. Exit 1 when the ratio is over the goal.
@@ -42,7 +42,7 @@ def openpyxl_floor(path: Path) -> int:
 
 
 def measure(path: Path, repeat: int = 5) -> Row:
-    from implan_docs.check import check_plan
+    from implan_docs.phases import check_plan
 
     checked = check_plan(path)  # warm-up
     if not checked.ok:

@@ -25,7 +25,7 @@ sys.path.insert(0, str(HERE.parent))
 sys.path.insert(0, str(HERE))
 
 from implan_docs.schedule import schedule_plan  # noqa: E402
-from implan_docs.workbook import read_plan  # noqa: E402
+from implan_docs.xlsx.reader import read_plan# noqa: E402
 
 GOAL = 5.0
 

@@ -25,7 +25,7 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
-from implan_docs.workbook import SHEETS
+from implan_docs.xlsx.contract import SHEETS
 
 FIXED_TIME = datetime(2026, 1, 1)
 ZIP_TIME = (1980, 1, 1, 0, 0, 0)
@@ -283,7 +283,7 @@ def _bold(ws, value: str, font: Font) -> WriteOnlyCell:
 def _write(path: str | Path, wb: Workbook) -> Path:
     """Save with pinned core-property times and a zip of fixed entry times and order, atomically."""
     from implan_docs.fileio import atomic_write_bytes
-    from implan_docs.reproducible import workbook_bytes
+    from implan_docs.xlsx.package import workbook_bytes
 
     return atomic_write_bytes(path, workbook_bytes(wb, FIXED_TIME))
 

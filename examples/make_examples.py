@@ -428,7 +428,7 @@ def write_sheet(ws, sheet: str, rows: list[dict], percent: set[tuple[str, str]])
 
 def stable_bytes(wb: Workbook) -> bytes:
     """The workbook as .xlsx bytes that do not depend on when or where they were written."""
-    from implan_docs.reproducible import workbook_bytes
+    from implan_docs.xlsx.package import workbook_bytes
 
     return workbook_bytes(wb, FIXED_TIME)
 

@@ -1,7 +1,7 @@
 """Document blocks: the neutral format between sections and the Word document (like pandoc's AST).
 
 A section (run in its notebook) returns a list of blocks and writes them, with its charts, as a JSON
-fragment in the build folder. Only :mod:`implan_docs.document` turns blocks into Word, so styles,
+fragment in the build folder. Only :mod:`implan_docs.docx.assemble` turns blocks into Word, so styles,
 numbering and captions come from one place and a half-written section never touches the document.
 
 Fragment file (``<out>/fragments/<section>.json``)::
@@ -37,7 +37,7 @@ class Heading:
 @dataclass(frozen=True)
 class Paragraph:
     """Body text. ``runs`` overrides ``text`` when given (for bold labels); ``style`` is a template
-    paragraph style name from :data:`implan_docs.template.STYLES` (default: the body style)."""
+    paragraph style name from :data:`implan_docs.docx.template.STYLES` (default: the body style)."""
 
     text: str = ""
     runs: tuple[Run, ...] = ()

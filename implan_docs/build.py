@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Callable, Sequence
 
 from .blocks import Fragment
-from .check import Checked, check_plan
+from .phases import Checked, check_plan
 from .errors import ImplanError, ValidationFailed
 from .fileio import atomic_copy, ensure_dir, output_error
 from .findings import Finding
@@ -70,7 +70,7 @@ def build_plan(workbook: str | Path, output: str | Path, *, template: str | Path
     checked = check_plan(workbook, status_date)
     if not checked.ok:
         raise ValidationFailed(checked.findings, file=workbook.name)
-    from .template import load_template
+    from .docx.template import load_template
 
     # a broken or macro-enabled template stops the build before any work; its external references are
     # removed (findings W195-W199, shown on the console, not in the plan's open questions)
@@ -124,17 +124,17 @@ def build_plan(workbook: str | Path, output: str | Path, *, template: str | Path
                               f"(call fragment.write(output) in its notebook)")
         fields = template_fields(checked, ctx)
         docx_path = staging / f"{stem}.docx"
-        from .document import assemble
+        from .docx.assemble import assemble
 
         assemble(template_path, fragments, fields, checked.plan.language, docx_path, staging, keep_links=keep_links)
-        from .filled import write_filled_workbook
+        from .xlsx.filled import write_filled_workbook
 
         xlsx_path = staging / f"{stem}-filled.xlsx"
         write_filled_workbook(workbook, checked.plan, schedule, xlsx_path)
         pdf_path, note = None, ""
         if pdf:
             emit("phase", "pdf")
-            from .pdf import to_pdf
+            from .docx.pdf import to_pdf
 
             pdf_path = staging / f"{stem}.pdf"
             result = to_pdf(docx_path, pdf_path)

@@ -96,7 +96,8 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("reviewed", nargs="+", type=Path, metavar="REVIEWED.docx")
     s.add_argument("-o", "--output", type=Path, help="updated workbook to write (.xlsx)")
     s.add_argument("--in-place", action="store_true",
-                   help="update the workbook itself (atomic; keeps a backup <name>.bak.xlsx)")
+                   help="update the workbook itself (locked and atomic; through a symbolic link, its target; keeps a "
+                        "backup <name>.bak.xlsx, or <name>.bak-2.xlsx ... if that exists)")
     s.add_argument("--force", action="store_true", help="overwrite an existing output file")
 
     s = sub.add_parser("diff", help="what changed between two versions of a plan workbook")
@@ -196,7 +197,7 @@ def _dispatch(args) -> int:
 
 
 def cmd_new(args) -> int:
-    from .new_workbook import write_new_workbook
+    from .xlsx.new import write_new_workbook
 
     path = write_new_workbook(args.path, language=args.language, example=args.example, force=args.force)
     print(f"wrote {path}")
@@ -204,12 +205,12 @@ def cmd_new(args) -> int:
 
 
 def cmd_check(args) -> int:
-    from .check import check_plan
+    from .phases import check_plan
 
     result = check_plan(args.workbook, args.status_date)
     errors, warnings = result.errors, result.warnings
     if args.template:
-        from .template import check_template
+        from .docx.template import check_template
 
         found = check_template(args.template, keep_links=args.keep_links)
         errors = errors + [f for f in found if f.is_error]
@@ -246,8 +247,8 @@ def _summary(name: str, errors: int, warnings: int) -> str:
 
 
 def cmd_schedule(args) -> int:
-    from .check import check_plan
-    from .filled import write_filled_workbook
+    from .phases import check_plan
+    from .xlsx.filled import write_filled_workbook
     from .publish import claim_file, record_file
 
     if args.output.suffix.lower() != ".xlsx":
@@ -386,7 +387,7 @@ def cmd_handoff(args) -> int:
 
 
 def cmd_collect(args) -> int:
-    from .review_sheet import collect_into
+    from .xlsx.review_rows import collect_into
 
     if not args.in_place and args.output is None:
         raise UsageError("give -o UPDATED.xlsx, or --in-place to update the workbook itself")

@@ -17,7 +17,8 @@ from pathlib import Path
 from typing import Any, Iterable
 
 from .model import Link, Plan
-from .workbook import PROJECT_FIELDS, read_plan
+from .xlsx.contract import PROJECT_FIELDS
+from .xlsx.reader import read_plan
 
 # -- the result ----------------------------------------------------------------------------------------
 

@@ -2,6 +2,8 @@
 
 A failed or killed run therefore never leaves a partial file, and an earlier output stays intact
 until the new one is complete. Errors (read-only folder, disk full) become :class:`OutputError`.
+Here too is the one zip writer (:func:`zip_bytes`) behind every .docx, .xlsx and .zip the tool writes:
+fixed entry times and permissions, so the same parts in the same order give the same bytes.
 """
 from __future__ import annotations
 
@@ -14,6 +16,7 @@ import os
 import shutil
 import stat
 import tempfile
+import zipfile
 from pathlib import Path
 from typing import Callable, Iterator
 
@@ -110,6 +113,26 @@ def pid_alive(pid: int) -> bool:
 def _unlink(path: Path) -> None:
     with contextlib.suppress(OSError):
         path.unlink()
+
+
+ZIP_TIME = (1980, 1, 1, 0, 0, 0)  # the earliest time a zip entry can carry
+
+
+def zip_bytes(entries, *, stored: tuple[str, ...] = ()) -> bytes:
+    """A zip archive of ``entries`` ((name, bytes) pairs, written in the order given) that depends on
+    nothing else: every entry gets :data:`ZIP_TIME`, mode 0644 and deflate level 6, except names ending
+    in one of ``stored`` (already compressed images), which are stored."""
+    import io
+
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
+        for name, data in entries:
+            info = zipfile.ZipInfo(name, date_time=ZIP_TIME)
+            info.compress_type = zipfile.ZIP_STORED if stored and name.lower().endswith(stored) else zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            info.create_system = 3
+            zf.writestr(info, data, compresslevel=6)
+    return buf.getvalue()
 
 
 def atomic_write_bytes(path: str | Path, data: bytes) -> Path:

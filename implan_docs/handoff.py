@@ -26,9 +26,9 @@ from pathlib import Path
 from typing import Callable, Sequence
 
 from . import __version__, trust
-from . import docx_xml as X
+from .docx import oxml as X
 from .build import TEMPLATE, BuildResult, build_plan, output_stem
-from .check import Checked, check_plan
+from .phases import Checked, check_plan
 from .errors import ImplanError, Location, ValidationFailed
 from .fileio import atomic_write_bytes, atomic_write_text, ensure_dir
 from .publish import open_staging, preflight, publish, remove_staging
@@ -230,7 +230,7 @@ def reviewer_guide(checked: Checked, template: str | Path, reviewers: Sequence[R
     its external references removed, external hyperlinks too unless ``keep_links``)."""
     from docx.shared import Pt
 
-    from .template import load_template
+    from .docx.template import load_template
 
     plan = checked.plan
     p = plan.project
@@ -316,7 +316,7 @@ def _clear(document) -> None:
 
 def _finish(document, checked: Checked, t: Messages) -> None:
     """Language, East Asian font, fixed core properties (the output depends on its inputs only)."""
-    from .document import _set_language  # the assembler's own: same language and font settings
+    from .docx.assemble import _set_language# the assembler's own: same language and font settings
 
     _set_language(document, checked.plan.language)
     stamp = datetime.combine(checked.schedule.status_date, datetime.min.time())
@@ -339,7 +339,7 @@ def _guide_pdf(output: Path, guide_name: str, guide: bytes) -> bytes:
     inputs give the same package, and no file dropped there can stand in for it)."""
     import tempfile
 
-    from .pdf import to_pdf
+    from .docx.pdf import to_pdf
 
     cache, binding = output / GUIDE_CACHE, os.path.abspath(output)
     record = trust.read_verified(output / GUIDE_STAMP, "guide-pdf", binding)

@@ -286,7 +286,7 @@ class ReviewItem:
 
 @dataclass(frozen=True)
 class Plan:
-    """Everything the workbook says, typed. Built by :func:`implan_docs.workbook.read_plan`."""
+    """Everything the workbook says, typed. Built by :func:`implan_docs.xlsx.reader.read_plan`."""
 
     file: str  # file name (not path) for messages
     project: Project

@@ -16,7 +16,7 @@ from typing import Iterable
 
 from . import model as m
 from .findings import Finding, make
-from .workbook import SPEC_BY_KEY
+from .xlsx.contract import SPEC_BY_KEY
 
 # The column that holds what other sheets refer to: IDs, or People's names.
 KEY_COLUMNS = {"Project": "Field", "Objectives": "ID", "Deliverables": "ID", "Tasks": "ID", "Risks": "ID",

@@ -197,7 +197,7 @@ def numbering_xml() -> str:
 
 # Characters that may not start / end a line in Traditional Chinese (shared with the assembler).
 sys.path.insert(0, str(HERE.parent))
-from implan_docs.docx_xml import NO_BREAK_AFTER, NO_BREAK_BEFORE  # noqa: E402
+from implan_docs.docx.oxml import NO_BREAK_AFTER, NO_BREAK_BEFORE# noqa: E402
 
 
 def settings_xml() -> str:

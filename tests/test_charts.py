@@ -29,7 +29,7 @@ from implan_docs.charts.workload import allocation
 from implan_docs.errors import ImplanError
 from implan_docs.i18n import Messages
 from implan_docs.schedule import schedule_plan
-from implan_docs.workbook import read_plan
+from implan_docs.xlsx.reader import read_plan
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "examples" / "rollout-plan.xlsx"
@@ -435,7 +435,7 @@ def test_every_chart_of_a_5000_task_plan(tmp_path):
 
 def test_emoji_and_right_to_left_labels_render(tmp_path):
     """Emoji come from the Symbola fallback; Hebrew and Arabic are put in visual order and joined."""
-    from implan_docs.check import check_plan
+    from implan_docs.phases import check_plan
 
     assert fonts.drawable("שלום") == "םולש"
     assert fonts.drawable("a 👍🏽\ufe0f") == "a 👍"  # skin tone and variation selector modify the emoji

@@ -20,9 +20,9 @@ from lxml import etree
 
 from implan_docs.cli import main
 from implan_docs.errors import DocumentError, OutputError
-from implan_docs.review import read_reviewed, stable_id
-from implan_docs.review_sheet import COLUMNS, collect_into
-from implan_docs.workbook import read_plan
+from implan_docs.docx.comments import read_reviewed, stable_id
+from implan_docs.xlsx.review_rows import COLUMNS, collect_into
+from implan_docs.xlsx.reader import read_plan
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "examples" / "rollout-plan.xlsx"
@@ -426,7 +426,7 @@ def test_review_table_grows_and_missing_columns_are_added(tmp_path):
 
 def test_dates_go_into_date_formatted_cells_as_dates(tmp_path):
     """The `new` workbook prepares Review rows with a date format: dates land there as real dates."""
-    from implan_docs.new_workbook import write_new_workbook
+    from implan_docs.xlsx.new import write_new_workbook
 
     blank = write_new_workbook(tmp_path / "blank.xlsx")
     out = tmp_path / "out.xlsx"

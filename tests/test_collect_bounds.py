@@ -18,13 +18,13 @@ from datetime import date, datetime
 import openpyxl
 import pytest
 
-from implan_docs import review
+from implan_docs.docx import comments as review
 from implan_docs.cli import main
 from implan_docs.errors import DocumentError
-from implan_docs.new_workbook import write_new_workbook
-from implan_docs.review import ANCHOR_KEPT, SHORTENED, read_reviewed
-from implan_docs.review_sheet import MAX_CELL, collect_into
-from implan_docs.workbook import read_plan
+from implan_docs.xlsx.new import write_new_workbook
+from implan_docs.docx.comments import ANCHOR_KEPT, SHORTENED, read_reviewed
+from implan_docs.xlsx.review_rows import MAX_CELL, collect_into
+from implan_docs.xlsx.reader import read_plan
 from test_collect_fixtures import (EXAMPLE, IMPLAN, PYTHON, W, comment, comment_ex, commented, heading, para,
                                    soffice_csv, write_docx)
 
@@ -41,7 +41,7 @@ def run_capped(args, timeout):
 
 READ = """
 import json, resource, sys, time
-from implan_docs.review import read_reviewed
+from implan_docs.docx.comments import read_reviewed
 t = time.monotonic()
 items = read_reviewed(sys.argv[1])
 print(json.dumps({"n": len(items), "anchor": max(len(i.anchor) for i in items), "seconds": time.monotonic() - t,

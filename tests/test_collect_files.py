@@ -15,7 +15,7 @@ import pytest
 from implan_docs import workbook_lock
 from implan_docs.cli import main
 from implan_docs.errors import OutputError
-from implan_docs.review_sheet import collect_into
+from implan_docs.xlsx.review_rows import collect_into
 from test_collect import review_rows
 from test_collect_fixtures import IMPLAN, comment, commented, heading, many_comments_docx, plan_copy, write_docx
 
@@ -166,7 +166,7 @@ def test_a_private_workbook_stays_private(tmp_path, umask):
 def test_output_that_appears_meanwhile_is_not_overwritten(tmp_path, monkeypatch):
     """-o without --force never replaces a file, even one created after the check (it is created
     exclusively, by a hard link of the finished temporary file)."""
-    import implan_docs.review_sheet as rs
+    import implan_docs.xlsx.review_rows as rs
 
     out = tmp_path / "out.xlsx"
     real_editor = rs._Editor.apply

@@ -14,8 +14,8 @@ import openpyxl
 import pytest
 
 from implan_docs.cli import main
-from implan_docs.review import ANCHOR_KEPT, ID_PATTERN, read_reviewed, stable_id
-from implan_docs.review_sheet import collect_into
+from implan_docs.docx.comments import ANCHOR_KEPT, ID_PATTERN, read_reviewed, stable_id
+from implan_docs.xlsx.review_rows import collect_into
 from test_collect import libreoffice_copy, review_rows, word_style_copy
 from test_collect_fixtures import (ANN, BOB, COLLIDING_OLD_ID, EXAMPLE, comment, comment_ex, commented, heading,
                                    many_comments_docx, old_id, plan_copy, write_docx)

@@ -9,7 +9,7 @@ import openpyxl
 import pytest
 
 from implan_docs import blocks as b
-from implan_docs.check import check_plan
+from implan_docs.phases import check_plan
 from implan_docs.cli import main
 from implan_docs.diff import BudgetChange, FieldChange, RiskChange, RowChange, RowRef, diff_plans
 from implan_docs.sections import changes

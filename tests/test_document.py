@@ -15,9 +15,9 @@ import pytest
 from docx.oxml.ns import qn
 
 from implan_docs.blocks import Bullets, Cell, Figure, Fragment, Heading, PageBreak, Paragraph, Run, table
-from implan_docs.document import assemble
+from implan_docs.docx.assemble import assemble
 from implan_docs.errors import DocumentError
-from implan_docs.template import DEFAULT_TEMPLATE
+from implan_docs.docx.template import DEFAULT_TEMPLATE
 
 FIELDS = {
     "project.name": "Customer Portal Renewal",

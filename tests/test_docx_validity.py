@@ -17,10 +17,10 @@ import pytest
 from docx.shared import Cm
 from lxml import etree
 
-from implan_docs import pdf as pdf_module
+from implan_docs.docx import pdf as pdf_module
 from implan_docs.blocks import Bullets, Figure, Fragment, Heading, Paragraph, table
-from implan_docs.document import assemble
-from implan_docs.template import DEFAULT_TEMPLATE, SECTION_NAMES
+from implan_docs.docx.assemble import assemble
+from implan_docs.docx.template import DEFAULT_TEMPLATE, SECTION_NAMES
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = {"en": ROOT / "examples" / "rollout-plan.xlsx", "zh-TW": ROOT / "examples" / "zh-TW" / "smart-service-plan.xlsx"}

@@ -15,11 +15,11 @@ import openpyxl
 import pytest
 
 from implan_docs.errors import ValidationFailed
-from implan_docs.filled import RISK_COLUMNS, TASK_COLUMNS, schedule_to_workbook, write_filled_workbook
-from implan_docs.new_workbook import build_workbook
+from implan_docs.xlsx.filled import RISK_COLUMNS, TASK_COLUMNS, schedule_to_workbook, write_filled_workbook
+from implan_docs.xlsx.new import build_workbook
 from plans import write_plan
 from implan_docs.schedule import schedule_plan
-from implan_docs.workbook import read_plan
+from implan_docs.xlsx.reader import read_plan
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "rollout-plan.xlsx"
 STATUS = date(2027, 3, 3)

@@ -20,9 +20,10 @@ from openpyxl.utils.datetime import MAC_EPOCH
 from plans import minimal_rows, write_plan
 from test_filled import csv_sheets
 
-from implan_docs.check import check_plan
-from implan_docs.filled import schedule_to_workbook, shortened, write_filled_workbook
-from implan_docs.workbook import EXCEL_CELL_LIMIT, excel_length, read_plan
+from implan_docs.phases import check_plan
+from implan_docs.xlsx.filled import schedule_to_workbook, shortened, write_filled_workbook
+from implan_docs.xlsx.contract import EXCEL_CELL_LIMIT, excel_length
+from implan_docs.xlsx.reader import read_plan
 
 IMPLAN = Path(sys.executable).parent / "implan"
 LONG = "".join(f"Step {i:05d} of the cut-over checklist. " for i in range(2700))[:100_000]

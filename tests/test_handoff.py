@@ -15,12 +15,12 @@ from docx.oxml.ns import qn
 
 from implan_docs import blocks as b
 from implan_docs.build import template_fields
-from implan_docs.check import check_plan
+from implan_docs.phases import check_plan
 from implan_docs.cli import main
 from implan_docs.errors import ImplanError
 from implan_docs.handoff import (STAMP, Reviewer, _reusable_build, make_handoff, parse_reviewer, read_manifest,
                                  review_copy)
-from implan_docs.review_sheet import collect_into
+from implan_docs.xlsx.review_rows import collect_into
 from implan_docs.sections import appendix
 from implan_docs.sections.context import Context
 

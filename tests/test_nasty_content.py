@@ -241,7 +241,7 @@ def test_character_no_chart_font_has_still_builds(tmp_path):
     code, err, texts = build_with_task_name(tmp_path, "Morale check 🫠")
     assert code == 0, err
     assert any("Morale check 🫠" in t for t in texts)  # the document keeps the text as written
-    from implan_docs.check import check_plan
+    from implan_docs.phases import check_plan
 
     found = [str(f) for f in check_plan(tmp_path / "emoji.xlsx").findings]
     assert found == ["emoji.xlsx:Tasks!B2 (Task): W192 🫠 (U+1FAE0) cannot be drawn by any chart font: charts "

@@ -14,10 +14,10 @@ from pathlib import Path
 import docx
 import pytest
 
-from implan_docs import pdf as pdf_module
-from implan_docs.document import assemble
+from implan_docs.docx import pdf as pdf_module
+from implan_docs.docx.assemble import assemble
 from implan_docs.errors import DocumentError, OutputError
-from implan_docs.pdf import to_pdf
+from implan_docs.docx.pdf import to_pdf
 
 from test_document import FIELDS, FIELDS_ZH, sample_fragments
 
@@ -115,7 +115,7 @@ def test_timeout_kills_libreoffice_and_says_so(tmp_path, monkeypatch):
 
 def test_default_timeout_grows_with_table_cells(tmp_path):
     from implan_docs.blocks import Fragment, table
-    from implan_docs.pdf import BASE_TIMEOUT, SECONDS_PER_CELL, default_timeout
+    from implan_docs.docx.pdf import BASE_TIMEOUT, SECONDS_PER_CELL, default_timeout
 
     small = assemble(None, [], FIELDS, "en", tmp_path / "s.docx", tmp_path)
     rows = [[str(i), "x", "y"] for i in range(2000)]
@@ -143,7 +143,7 @@ def test_missing_libreoffice_and_unreadable_document_are_one_line_errors(tmp_pat
 def test_profile_settings_are_written_for_libreoffice(tmp_path):
     from xml.etree import ElementTree
 
-    from implan_docs.pdf import PROFILE_SETTINGS, write_profile
+    from implan_docs.docx.pdf import PROFILE_SETTINGS, write_profile
 
     xcu = write_profile(tmp_path / "profile")
     assert xcu == tmp_path / "profile" / "user" / "registrymodifications.xcu"

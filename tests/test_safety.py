@@ -16,7 +16,9 @@ from pathlib import Path
 import pytest
 
 import hostile_files as H
-from implan_docs import safety
+from implan_docs.docx import guard as docx_guard
+from implan_docs.xlsx import guard as xlsx_guard
+from implan_docs.xlsx import package
 from implan_docs.errors import DocumentError, ImplanError, TemplateError, WorkbookError
 
 HERE = Path(__file__).parent
@@ -73,7 +75,7 @@ def test_hostile_workbook_is_refused_in_one_line(tmp_path, maker, words):
     before = H.sha256(path)
     start = time.monotonic()
     with pytest.raises(WorkbookError) as caught:
-        safety.open_workbook(path)
+        xlsx_guard.open_workbook(path)
     elapsed = time.monotonic() - start
     text = assert_one_line(caught.value, path, *words)
     assert "root:" not in text and "/bin/" not in text  # nothing of /etc/passwd leaks
@@ -81,7 +83,7 @@ def test_hostile_workbook_is_refused_in_one_line(tmp_path, maker, words):
     assert H.sha256(path) == before
     # check_workbook_file alone says the same
     with pytest.raises(WorkbookError) as again:
-        safety.check_workbook_file(path)
+        xlsx_guard.check_workbook_file(path)
     assert str(again.value) == text
 
 
@@ -92,7 +94,7 @@ def test_workbook_refusals_are_fast_together(tmp_path):
     start = time.monotonic()
     for path in paths:
         with pytest.raises(WorkbookError):
-            safety.check_workbook_file(path)
+            xlsx_guard.check_workbook_file(path)
     assert (time.monotonic() - start) / len(paths) < 0.5
 
 
@@ -100,7 +102,7 @@ def test_fifo_is_refused_without_blocking(tmp_path):
     fifo = tmp_path / "plan.xlsx"
     os.mkfifo(fifo)
     with pytest.raises(WorkbookError) as caught:
-        safety.check_workbook_file(fifo)
+        xlsx_guard.check_workbook_file(fifo)
     assert_one_line(caught.value, fifo, "not a regular file")
 
 
@@ -115,7 +117,7 @@ def test_other_text_and_documents_are_named(tmp_path, content, words):
     path = tmp_path / "plan.xlsx"
     path.write_text(content, encoding="utf-8")
     with pytest.raises(WorkbookError) as caught:
-        safety.check_workbook_file(path)
+        xlsx_guard.check_workbook_file(path)
     assert_one_line(caught.value, path, *words)
 
 
@@ -124,7 +126,7 @@ def test_utf16_and_big5_csv_are_text_not_binary(tmp_path):
         path = tmp_path / f"plan-{encoding}.xlsx"
         path.write_bytes("編號,任務,負責人\nT1,規劃,王小明\n".encode(encoding))
         with pytest.raises(WorkbookError) as caught:
-            safety.check_workbook_file(path)
+            xlsx_guard.check_workbook_file(path)
         assert_one_line(caught.value, path, "CSV")
 
 
@@ -133,9 +135,9 @@ def test_utf16_and_big5_csv_are_text_not_binary(tmp_path):
 def test_valid_workbook_opens_and_reads(tmp_path):
     path = H.make_valid_xlsx(tmp_path)
     before = H.sha256(path)
-    wb = safety.open_workbook(path)
+    wb = xlsx_guard.open_workbook(path)
     try:
-        with safety.converting(path):
+        with package.converting(path):
             rows = list(wb["Project"].iter_rows(values_only=True))
     finally:
         wb.close()
@@ -149,7 +151,7 @@ def test_xlsm_is_accepted_as_data(tmp_path):
     with zipfile.ZipFile(path) as zf:
         assert "xl/vbaProject.bin" in zf.namelist()
     before = H.sha256(path)
-    wb = safety.open_workbook(path, read_only=False)
+    wb = xlsx_guard.open_workbook(path, read_only=False)
     assert wb["Project"]["B2"].value == "Warehouse move"
     assert wb.vba_archive is None  # the macros were not kept
     assert H.sha256(path) == before
@@ -164,7 +166,7 @@ def test_declared_whole_sheet_dimension_does_not_pad_rows(tmp_path):
     assert len(next(plain["Project"].iter_rows(values_only=True))) == 16384
     plain.close()
 
-    wb = safety.open_workbook(path)
+    wb = xlsx_guard.open_workbook(path)
     start = time.monotonic()
     rows = list(wb["Project"].iter_rows(values_only=True))
     wb.close()
@@ -182,7 +184,7 @@ def test_openpyxl_warnings_do_not_reach_the_user(tmp_path):
         plain.close()
     with warnings.catch_warnings(record=True) as seen:
         warnings.simplefilter("always")
-        wb = safety.open_workbook(path)
+        wb = xlsx_guard.open_workbook(path)
         rows = list(wb.active.iter_rows(values_only=True))  # parsed lazily, after open_workbook returned
         wb.close()
     assert rows == [(1,)]
@@ -201,7 +203,7 @@ def test_library_errors_become_one_line_behind_the_checks(tmp_path):
         (tmp_path / maker.__name__).mkdir()
         path = maker(tmp_path / maker.__name__)
         with pytest.raises(WorkbookError) as caught:
-            with safety.converting(path):
+            with package.converting(path):
                 wb = openpyxl.load_workbook(path, read_only=True)
                 [list(ws.iter_rows()) for ws in wb.worksheets]
         text = assert_one_line(caught.value, path, words)
@@ -210,19 +212,19 @@ def test_library_errors_become_one_line_behind_the_checks(tmp_path):
 
 def test_missing_part_passes_the_checks_and_openpyxl_error_is_converted(tmp_path):
     path = H.make_missing_part_xlsx(tmp_path)
-    safety.check_workbook_file(path)  # the package itself is sound
+    xlsx_guard.check_workbook_file(path)  # the package itself is sound
     with pytest.raises(WorkbookError) as caught:
-        safety.open_workbook(path)
+        xlsx_guard.open_workbook(path)
     assert_one_line(caught.value, path, "is damaged: a required part is missing", "xl/sharedStrings.xml")
 
 
 def test_opening_refuses_when_openpyxl_is_not_defused(tmp_path):
     path = H.make_valid_xlsx(tmp_path)
     code = textwrap.dedent(f"""
-        from implan_docs import safety
+        from implan_docs.xlsx import guard as xlsx_guard
         from implan_docs.errors import WorkbookError
         try:
-            safety.open_workbook({str(path)!r})
+            xlsx_guard.open_workbook({str(path)!r})
         except WorkbookError as exc:
             print("REFUSED", exc)
         else:
@@ -242,12 +244,14 @@ import resource, sys, zipfile
 resource.setrlimit(resource.RLIMIT_AS, (1 << 30, 1 << 30))
 sys.path.insert(0, {tests!r})
 from pathlib import Path
-from implan_docs import safety
+from implan_docs.docx import guard as docx_guard
+from implan_docs.xlsx import guard as xlsx_guard
+from implan_docs.xlsx import package
 from implan_docs.errors import ImplanError
 for name in {names!r}:
     path = Path({folder!r}) / name
     try:
-        (safety.open_docx if name.endswith(".docx") else safety.open_workbook)(path)
+        (docx_guard.open_docx if name.endswith(".docx") else xlsx_guard.open_workbook)(path)
     except ImplanError as exc:
         print("REFUSED", exc)
     else:
@@ -301,7 +305,7 @@ def test_hostile_template_is_refused_in_one_line(tmp_path, maker, words):
     before = H.sha256(path)
     start = time.monotonic()
     with pytest.raises(TemplateError) as caught:
-        safety.open_docx(path, what="template", error=TemplateError)
+        docx_guard.open_docx(path, what="template", error=TemplateError)
     assert time.monotonic() - start < NO_HANG
     text = assert_one_line(caught.value, path, *words)
     assert "root:" not in text
@@ -311,7 +315,7 @@ def test_hostile_template_is_refused_in_one_line(tmp_path, maker, words):
 def test_reviewed_copy_errors_are_document_errors(tmp_path):
     path = H.make_docm(tmp_path, "review.docx")
     with pytest.raises(DocumentError) as caught:
-        safety.check_docx_file(path, what="reviewed copy")
+        docx_guard.check_docx_file(path, what="reviewed copy")
     assert not isinstance(caught.value, TemplateError)
     assert_one_line(caught.value, path, "save the reviewed copy as Word Document")
 
@@ -319,7 +323,7 @@ def test_reviewed_copy_errors_are_document_errors(tmp_path):
 def test_valid_docx_opens(tmp_path):
     path = H.make_valid_docx(tmp_path)
     before = H.sha256(path)
-    doc = safety.open_docx(path)
+    doc = docx_guard.open_docx(path)
     assert [p.text for p in doc.paragraphs] == ["Implementation plan", "A paragraph a reviewer may comment on."]
     assert H.sha256(path) == before
 
@@ -337,20 +341,20 @@ def test_python_docx_itself_does_not_resolve_the_xxe(tmp_path):
 def test_bounded_read(tmp_path):
     path = H.make_valid_xlsx(tmp_path)
     with zipfile.ZipFile(path) as zf:
-        assert b"Warehouse move" in safety.bounded_read(zf, "xl/sharedStrings.xml", 1 << 20)
+        assert b"Warehouse move" in package.bounded_read(zf, "xl/sharedStrings.xml", 1 << 20)
         with pytest.raises(DocumentError) as caught:
-            safety.bounded_read(zf, "xl/sharedStrings.xml", 10, error=DocumentError)
+            package.bounded_read(zf, "xl/sharedStrings.xml", 10, error=DocumentError)
         assert_one_line(caught.value, path, "too large")
         with pytest.raises(WorkbookError) as caught:
-            safety.bounded_read(zf, "xl/nothing.xml", 1 << 20)
+            package.bounded_read(zf, "xl/nothing.xml", 1 << 20)
         assert_one_line(caught.value, path, "xl/nothing.xml is missing")
     bomb = H.make_bzip2_bomb_xlsx(tmp_path)
     with zipfile.ZipFile(bomb) as zf, pytest.raises(WorkbookError) as caught:
-        safety.bounded_read(zf, "xl/worksheets/sheet1.xml", 1 << 20)
+        package.bounded_read(zf, "xl/worksheets/sheet1.xml", 1 << 20)
     assert_one_line(caught.value, bomb, "bzip2")
     lying = H.make_lying_zip_bomb_xlsx(tmp_path)
     with zipfile.ZipFile(lying) as zf:  # cut at the declared 4 KiB, never more
-        assert len(safety.bounded_read(zf, "xl/worksheets/sheet1.xml", 1 << 20)) == 4096
+        assert len(package.bounded_read(zf, "xl/worksheets/sheet1.xml", 1 << 20)) == 4096
 
 
 # --------------------------------------------------------------------------- the hostile files are genuine
@@ -444,8 +448,8 @@ def test_files_saved_by_libreoffice_pass(tmp_path):
         subprocess.run([soffice, f"-env:UserInstallation=file://{tmp_path}/lo-profile", "--headless",
                         "--convert-to", target, "--outdir", str(tmp_path / "out"), str(source)],
                        capture_output=True, timeout=120, check=True)
-    wb = safety.open_workbook(tmp_path / "out" / "in.xlsx")
+    wb = xlsx_guard.open_workbook(tmp_path / "out" / "in.xlsx")
     assert list(wb.active.iter_rows(values_only=True))[1] == ("Name", "Warehouse move")
     wb.close()
-    doc = safety.open_docx(tmp_path / "out" / "in.docx")
+    doc = docx_guard.open_docx(tmp_path / "out" / "in.docx")
     assert doc.paragraphs[1].text == "A paragraph a reviewer may comment on."

@@ -14,11 +14,9 @@ from docx.oxml.ns import qn
 from docx.shared import Cm, Inches, Pt
 
 from implan_docs.blocks import Fragment, Heading, Paragraph, table
-from implan_docs.document import assemble
+from implan_docs.docx.assemble import assemble
 from implan_docs.errors import TemplateError
-from implan_docs.template import (
-    DEFAULT_TEMPLATE, FIELDS, SECTION_NAMES, SECTIONS, STYLES, check_template, load_template, paragraph_text,
-)
+from implan_docs.docx.template import DEFAULT_TEMPLATE, FIELDS, SECTION_NAMES, SECTIONS, STYLES, check_template, load_template, paragraph_text
 
 ROOT = Path(__file__).resolve().parent.parent
 

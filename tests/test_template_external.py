@@ -17,7 +17,7 @@ import docx
 import pytest
 from lxml import etree
 
-from implan_docs.template import DEFAULT_TEMPLATE
+from implan_docs.docx.template import DEFAULT_TEMPLATE
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "examples" / "rollout-plan.xlsx"
@@ -349,7 +349,7 @@ def test_the_hostile_template_is_what_it_claims(hostile):
 
 
 def test_check_template_lists_every_reference_located(hostile):
-    from implan_docs.template import check_template
+    from implan_docs.docx.template import check_template
 
     findings = check_template(hostile["template"])
     assert all(not f.is_error for f in findings)  # still a usable template
@@ -401,7 +401,7 @@ def test_the_pdf_holds_neither_the_secret_nor_a_fetched_picture(hostile, hostile
 
 @needs_pdf
 def test_review_copy_and_reviewer_guide_keep_no_external_reference(hostile, hostile_build):
-    from implan_docs.check import check_plan
+    from implan_docs.phases import check_plan
     from implan_docs.handoff import review_copy, reviewer_guide
 
     copy = review_copy(hostile_build.docx.read_bytes(), "1.0", None, "en")
@@ -419,7 +419,7 @@ def test_review_copy_and_reviewer_guide_keep_no_external_reference(hostile, host
 def test_libreoffice_blocks_linked_content_on_its_own(hostile, tmp_path):
     """The second wall: the hostile template converted as it is (nothing stripped) fetches nothing
     and embeds no local file, by LibreOffice's own settings (pdf.PROFILE_SETTINGS)."""
-    from implan_docs.pdf import to_pdf
+    from implan_docs.docx.pdf import to_pdf
 
     before = list(hostile["requests"])
     result = to_pdf(hostile["template"], tmp_path / "raw.pdf")
@@ -437,8 +437,8 @@ def test_libreoffice_blocks_linked_content_on_its_own(hostile, tmp_path):
 def test_keep_links_keeps_web_and_mail_hyperlinks_only(hostile, tmp_path):
     from test_template import section_fragments
 
-    from implan_docs.document import assemble
-    from implan_docs.template import check_template, load_template
+    from implan_docs.docx.assemble import assemble
+    from implan_docs.docx.template import check_template, load_template
 
     _, info = load_template(hostile["template"], keep_links=True)
     codes = [f.code for f in info.findings]
@@ -473,8 +473,8 @@ def test_what_is_not_external_stays(tmp_path):
     INCLUDEPICTURE that never ends loses its instruction, not the text after it."""
     from test_document import write_png
 
-    from implan_docs import docx_xml as X
-    from implan_docs.template import load_template
+    from implan_docs.docx import oxml as X
+    from implan_docs.docx.template import load_template
 
     logo = write_png(tmp_path / "logo.png", 60, 20)
     d = docx.Document(str(DEFAULT_TEMPLATE))

@@ -10,7 +10,7 @@ import openpyxl
 import pytest
 from plans import REQUIRED_COLUMNS, REQUIRED_SHEETS, minimal_rows, write_plan
 
-from implan_docs.check import check_plan
+from implan_docs.phases import check_plan
 from implan_docs.cli import main
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -10,10 +10,10 @@ import pytest
 from openpyxl import load_workbook
 from plans import Cell, minimal_rows, write_plan
 
-from implan_docs.check import check_plan
+from implan_docs.phases import check_plan
 from implan_docs.model import Link
 from implan_docs.validate import validate
-from implan_docs.workbook import read_plan
+from implan_docs.xlsx.reader import read_plan
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "rollout-plan.xlsx"
 

@@ -17,7 +17,7 @@ sys.path.insert(0, str(ROOT))
 
 from implan_docs import charts
 from implan_docs.schedule import schedule_plan
-from implan_docs.workbook import read_plan
+from implan_docs.xlsx.reader import read_plan
 
 ZH_CHARTS = ("gantt-1", "milestones", "risk-matrix", "workload", "budget-cumulative")
 

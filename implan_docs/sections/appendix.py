@@ -1,6 +1,8 @@
 """Appendix: open questions (the plan's findings) and the review log of reviewers' comments."""
 from __future__ import annotations
 
+import re
+
 from .. import blocks as b
 from ..findings import render
 from .common import FILL, heading, status_cell
@@ -30,8 +32,8 @@ def build(ctx: Context) -> b.Fragment:
         for r in plan.review:
             is_open = r.status in ("", "Open")
             fill = FILL["warn"] if is_open else ""
-            rows.append((b.Cell(r.id, fill), b.Cell(r.section or "–", fill), b.Cell(r.reviewer or "–", fill),
-                         b.Cell(_comment(t, r), fill),
+            rows.append((b.Cell(short_ids(r.id), fill), b.Cell(r.section or "–", fill), b.Cell(r.reviewer or "–", fill),
+                         b.Cell(short_ids(_comment(t, r)), fill),
                          b.Cell(t.word("status", r.status or "Open"), fill) if is_open else status_cell(t, r.status),
                          b.Cell(r.response or "–", fill)))
         out.append(b.table((t("table.id"), t("table.section"), t("table.reviewer"), t("table.comment"),
@@ -47,6 +49,14 @@ def _where(f) -> str:
     if not loc.sheet:
         return "–"
     return f"{loc.sheet}!{loc.cell}" if loc.cell else loc.sheet
+
+
+_LONG_ID = re.compile(r"\b(RV-[0-9a-f]{8})[0-9a-f]{56}\b")
+
+
+def short_ids(text: str) -> str:
+    """Review IDs as the log shows them: RV-, 8 hex digits and "…" (the workbook keeps all 64)."""
+    return _LONG_ID.sub(r"\1…", text)
 
 
 def _comment(t, r) -> str:

@@ -83,7 +83,7 @@ def load(workbook: str | Path = "", status_date=None, output: str | Path = "buil
         if language:
             ctx.language = language
         return ctx
-    from ..check import check_plan
+    from ..phases import check_plan
 
     checked = check_plan(workbook, _parse_date(status_date))
     if not checked.ok:

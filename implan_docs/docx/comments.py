@@ -3,7 +3,7 @@
 python-docx 1.2 reads comments but not what they are anchored to, nor replies or the resolved flag
 (those live in ``word/commentsExtended.xml``), nor tracked changes; so this module reads the package's
 XML parts itself, with lxml set never to resolve entities or touch the network, after
-:func:`implan_docs.safety.check_docx_file` has refused corrupt files, zip bombs, macro-enabled files and
+:func:`implan_docs.docx.guard.check_docx_file` has refused corrupt files, zip bombs, macro-enabled files and
 XML with a DOCTYPE. Files saved by Word and by LibreOffice both work (LibreOffice writes the same parts).
 
 Each item gets a stable ID, ``RV-`` and the 64 hex digits of a SHA-256 of who said what, when, about
@@ -34,8 +34,9 @@ from typing import Iterator
 
 from lxml import etree
 
-from .errors import DocumentError, Location
-from .safety import MAX_MEMBER_SIZE, bounded_read, check_docx_file
+from ..errors import DocumentError, Location
+from ..xlsx.package import MAX_MEMBER_SIZE, bounded_read
+from .guard import check_docx_file
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 W14 = "http://schemas.microsoft.com/office/word/2010/wordml"

@@ -37,14 +37,16 @@ from typing import Iterable, Sequence
 
 from lxml import etree
 
-from . import fileio, workbook_lock
-from .errors import Location, OutputError, WorkbookError
-from .fileio import atomic_write_bytes, current_umask, ensure_dir, output_error
-from .i18n import Messages
-from .model import LANGUAGES
-from .review import LEGACY_ID_PATTERN, ReviewItem, read_reviewed, shorten
-from .safety import MAX_MEMBER_SIZE, bounded_read, check_workbook_file
-from .workbook import norm, read_plan
+from .. import fileio, workbook_lock
+from ..errors import Location, OutputError, WorkbookError
+from ..fileio import atomic_write_bytes, current_umask, ensure_dir, output_error
+from ..i18n import Messages
+from ..model import LANGUAGES
+from ..docx.comments import LEGACY_ID_PATTERN, ReviewItem, read_reviewed, shorten
+from .package import MAX_MEMBER_SIZE, bounded_read
+from .guard import check_workbook_file
+from .contract import norm
+from .reader import read_plan
 
 COLUMNS = ("ID", "Section", "Anchor", "Comment", "Reviewer", "Date", "Status", "Response")
 WIDTHS = {"ID": 13, "Section": 22, "Anchor": 40, "Comment": 60, "Reviewer": 18, "Date": 12, "Status": 10,

@@ -13,14 +13,14 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from . import model as m
-from .errors import Location, OutputError
-from .fileio import atomic_copy, atomic_write_bytes
-from .i18n import Messages
-from .reproducible import workbook_bytes
-from .workbook import PROJECT_FIELDS, SHEETS
+from .. import model as m
+from ..errors import Location, OutputError
+from ..fileio import atomic_copy, atomic_write_bytes
+from ..i18n import Messages
+from .package import workbook_bytes
+from .contract import PROJECT_FIELDS, SHEETS
 
-EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 EXAMPLE_FILES = {"en": "rollout-plan.xlsx", "zh-TW": "zh-TW/smart-service-plan.xlsx"}
 ROWS = 500  # rows prepared with formats and dropdowns
 HEADER_FILL = PatternFill("solid", fgColor="1F3864")

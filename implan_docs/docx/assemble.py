@@ -4,7 +4,7 @@
 fragment's blocks where its ``{{section:<name>}}`` placeholder stands, writes the table of contents and
 the lists of figures and tables as the current results of their (still updatable) TOC fields, sets
 language, East Asian font and line breaking, and saves byte-identical output for identical input.
-Raw XML lives in :mod:`implan_docs.docx_xml`; the style contract in :mod:`implan_docs.template`.
+Raw XML lives in :mod:`implan_docs.docx.oxml`; the style contract in :mod:`implan_docs.docx.template`.
 """
 from __future__ import annotations
 
@@ -24,11 +24,11 @@ from docx.parts.image import ImagePart
 from docx.shared import Emu
 from docx.text.paragraph import Paragraph as DocxParagraph
 
-from . import blocks as B
-from . import docx_xml as X
-from .errors import DocumentError, Location
-from .fileio import atomic_write_bytes
-from .i18n import Messages
+from .. import blocks as B
+from . import oxml as X
+from ..errors import DocumentError, Location
+from ..fileio import atomic_write_bytes
+from ..i18n import Messages
 from .template import LABEL_PREFIX, SECTION_PREFIX, TemplateInfo, load_template, paragraph_text, style_ids
 
 #: East Asian font written where a template names none: on every Office install in Taiwan. On Linux,
@@ -72,13 +72,13 @@ def assemble(
 
     ``fields`` fills ``{{project.name}}`` and the other text placeholders; ``language`` picks the
     ``{{t:...}}`` labels, caption words and Word language. Figures are read from ``assets_dir``.
-    ``toc_pages`` (bookmark -> page, from :func:`implan_docs.pdf.to_pdf`) adds page numbers to the
+    ``toc_pages`` (bookmark -> page, from :func:`implan_docs.docx.pdf.to_pdf`) adds page numbers to the
     table of contents and lists; ``timestamp`` fixes the core properties' created/modified dates
     (default: ``fields["document.date_iso"]``, else 2000-01-01: the output depends on its inputs only).
 
     The template's external references are removed as it loads (external hyperlinks too, unless
-    ``keep_links``: :func:`implan_docs.template.load_template`), and the package is repaired last
-    (:func:`implan_docs.docx_xml.repair`: unique bookmark and drawing ids, whole fields, no control
+    ``keep_links``: :func:`implan_docs.docx.template.load_template`), and the package is repaired last
+    (:func:`implan_docs.docx.oxml.repair`: unique bookmark and drawing ids, whole fields, no control
     characters), so Word opens the file without repairing it.
     """
     document, info = load_template(template_path, keep_links=keep_links)

@@ -1,4 +1,4 @@
-"""The guard between files users hand the tool and openpyxl / python-docx.
+"""The Office package (OPC zip container) layer both wings stand on: inspected before any library reads it.
 
 Every workbook and Word file is sniffed and its zip package inspected *before* a library opens it:
 missing paths, folders, empty files, OLE files (legacy .xls/.doc or password-protected OOXML), text and
@@ -13,25 +13,24 @@ from __future__ import annotations
 
 import contextlib
 import io
+import re
 import struct
-import warnings
 import zipfile
 import zlib
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import Iterator
 from xml.parsers import expat
 
-from .errors import DocumentError, ImplanError, Location, WorkbookError
+from ..errors import ImplanError, Location, WorkbookError
 
 __all__ = [
-    "check_workbook_file",
-    "open_workbook",
-    "check_docx_file",
-    "open_docx",
+    "Package",
+    "normalized",
+    "workbook_bytes",
     "bounded_read",
     "converting",
-    "silence_openpyxl_warnings",
     "MAX_MEMBERS",
     "MAX_MEMBER_SIZE",
     "MAX_TOTAL_SIZE",
@@ -56,13 +55,13 @@ MAX_PROLOG = 1 * MiB  # XML before the root element (where a DOCTYPE would have 
 _DEFLATE_WORST_RATIO = 1100
 HIDDEN_SLACK = 16 * MiB
 
-_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-_ZIP_MAGICS = (b"PK\x03\x04", b"PK\x05\x06", b"PK\x07\x08")
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+ZIP_MAGICS = (b"PK\x03\x04", b"PK\x05\x06", b"PK\x07\x08")
 _SAFE_METHODS = (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED)
 _METHOD_NAMES = {zipfile.ZIP_BZIP2: "bzip2", zipfile.ZIP_LZMA: "LZMA", 9: "Deflate64", 93: "Zstandard"}
 
-_STRICT_SML = "http://purl.oclc.org/ooxml/spreadsheetml/main"
-_STRICT_WML = "http://purl.oclc.org/ooxml/wordprocessingml/main"
+STRICT_SML = "http://purl.oclc.org/ooxml/spreadsheetml/main"
+STRICT_WML = "http://purl.oclc.org/ooxml/wordprocessingml/main"
 _CT_NS = "{http://schemas.openxmlformats.org/package/2006/content-types}"
 
 # Main-part content types, as openpyxl (reader/excel.py) and python-docx (opc/constants.py) know them.
@@ -73,15 +72,15 @@ _XLSX_TYPES = {
     "application/vnd.ms-excel.template.macroenabled.main+xml": ".xltm",
 }
 _XLSB_TYPE = "application/vnd.ms-excel.sheet.binary.macroenabled.main"
-_DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"
+DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"
 _DOCX_TYPES = {
-    _DOCX_TYPE: ".docx",
+    DOCX_TYPE: ".docx",
     "application/vnd.ms-word.document.macroenabled.main+xml": ".docm",
     "application/vnd.openxmlformats-officedocument.wordprocessingml.template.main+xml": ".dotx",
     "application/vnd.ms-word.template.macroenabledtemplate.main+xml": ".dotm",
 }
-_OPENPYXL_SUFFIXES = (".xlsx", ".xlsm", ".xltx", ".xltm")
-_KIND_NAMES = {
+OPENPYXL_SUFFIXES = (".xlsx", ".xlsm", ".xltx", ".xltm")
+KIND_NAMES = {
     "xlsx": "an Excel workbook",
     "xlsb": "an Excel Binary Workbook (.xlsb)",
     "docx": "a Word document",
@@ -95,7 +94,7 @@ _KIND_NAMES = {
 
 
 @dataclass(frozen=True)
-class _Fail:
+class Fail:
     """Builds the one-line error for one file: ``raise fail("is empty")``."""
 
     error: type[ImplanError]
@@ -103,151 +102,6 @@ class _Fail:
 
     def __call__(self, message: str) -> ImplanError:
         return self.error(message, self.location)
-
-
-# --------------------------------------------------------------------------- workbooks
-
-def check_workbook_file(path: str | Path) -> None:
-    """Refuse anything openpyxl should not be handed, with a one-line :class:`WorkbookError`.
-
-    ``.xlsx``, ``.xlsm`` (read as data; macros never run), ``.xltx`` and ``.xltm`` pass.
-    """
-    path = Path(path)
-    fail = _failer(path, WorkbookError)
-    versus = ", not an Excel workbook (.xlsx)"
-    head = _read_head(path, fail, versus)
-    if head.startswith(_OLE_MAGIC):
-        raise fail(_ole_message(path, "workbook"))
-    if not head.startswith(_ZIP_MAGICS):
-        kind, name = _sniff(head)
-        hint = (": open it in Excel and save it as Excel Workbook (.xlsx)"
-                if kind in ("csv", "xml-spreadsheet", "html") else "")
-        raise fail(f"is {name}{versus}{hint}")
-    with _Package.open(path, fail) as pkg:
-        kind, main = pkg.kind()
-        if kind == "xlsb":
-            raise fail("is an Excel Binary Workbook (.xlsb): open it in Excel and save it as Excel Workbook (.xlsx)")
-        if kind == "ods":
-            raise fail("is an OpenDocument spreadsheet (.ods): save it as Excel Workbook (.xlsx)")
-        if kind == "xlsx-damaged":
-            raise fail("is damaged: its [Content_Types].xml is missing or does not declare a workbook; "
-                       "save it again from Excel")
-        if kind != "xlsx":
-            raise fail(f"is {_KIND_NAMES.get(kind or '', 'a zip archive')}{versus}")
-        if main is None or not pkg.has(main):
-            raise fail("is damaged: it declares a workbook but the workbook part is missing")
-        for name, ctype in pkg.overrides.items():  # openpyxl silently drops a sheet whose part is gone
-            if ctype.endswith(".worksheet+xml") and not pkg.has(name):
-                raise fail(f"is damaged: the sheet part {name} is missing; save it again from Excel")
-        roots = pkg.scan_xml_parts("the workbook")
-        if roots.get(main.lower(), "").split(" ")[0] == _STRICT_SML:
-            raise fail("is saved as Strict Open XML, which cannot be read: open it in Excel and "
-                       "save it as Excel Workbook (not Strict Open XML)")
-        pkg.verify_inflated_sizes()
-    if path.suffix.lower() not in _OPENPYXL_SUFFIXES:
-        raise fail(f"is an Excel workbook but its name ends in '{path.suffix or '(no extension)'}': "
-                   "rename it to .xlsx")
-
-
-def open_workbook(path: str | Path, *, read_only: bool = True, data_only: bool = True,
-                  keep_links: bool = False):
-    """Check ``path``, then open it with openpyxl (macros are never kept, external links dropped).
-
-    Errors from openpyxl or the XML parser become one-line :class:`WorkbookError`; openpyxl's
-    UserWarnings are silenced. In read-only mode each sheet's declared dimension is dropped
-    (``reset_dimensions()``): a declared ``A1:XFD1048576`` would otherwise pad every row to 16,384
-    cells. Rows then come back as long as their last stored cell (an empty row is ``()``) and
-    ``max_row``/``max_column`` are ``None``. Sheets of a read-only workbook are parsed lazily, so
-    wrap the reading in :func:`converting` too, and call ``wb.close()`` when done.
-    """
-    path = Path(path)
-    check_workbook_file(path)
-    _require_defusedxml(path)
-    silence_openpyxl_warnings()
-    import openpyxl
-
-    with converting(path):
-        wb = openpyxl.load_workbook(str(path), read_only=read_only, keep_vba=False,
-                                    data_only=data_only, keep_links=keep_links)
-        if read_only:
-            for ws in wb.worksheets:
-                if hasattr(ws, "reset_dimensions"):
-                    ws.reset_dimensions()
-    return wb
-
-
-def silence_openpyxl_warnings() -> None:
-    """Keep openpyxl's UserWarnings (unsupported extensions, DrawingML, ...) off the user's console."""
-    warnings.filterwarnings("ignore", category=UserWarning, module=r"openpyxl(\.|$)")
-
-
-def _require_defusedxml(path: Path) -> None:
-    import openpyxl.xml
-    import openpyxl.xml.functions as functions
-
-    if not openpyxl.xml.DEFUSEDXML or not getattr(functions.iterparse, "__module__", "").startswith("defusedxml"):
-        raise WorkbookError(
-            "refusing to open workbooks: openpyxl is not using defusedxml "
-            "(install defusedxml and leave OPENPYXL_DEFUSEDXML unset or True)",
-            Location(file=path.name))
-
-
-# --------------------------------------------------------------------------- Word files
-
-def check_docx_file(path: str | Path, *, what: str = "document",
-                    error: type[ImplanError] = DocumentError) -> None:
-    """Refuse anything python-docx should not be handed: one line of ``error`` naming the file.
-
-    ``what`` names the file's role in messages ("template", "reviewed copy"); ``error`` is the class
-    raised (:class:`TemplateError` for templates, :class:`DocumentError` for documents). Macro-enabled
-    files, templates (.dotx), Strict Open XML and XML parts with a DOCTYPE are refused too.
-    """
-    path = Path(path)
-    fail = _failer(path, error)
-    versus = f"; expected the {what} as a Word document (.docx)"
-    head = _read_head(path, fail, versus)
-    if head.startswith(_OLE_MAGIC):
-        raise fail(_ole_message(path, "document", what))
-    if not head.startswith(_ZIP_MAGICS):
-        kind, name = _sniff(head)
-        hint = (f": open it in Word and save the {what} as Word Document (.docx)"
-                if kind in ("rtf", "html") else "")
-        raise fail(f"is {name}{versus}{hint}")
-    with _Package.open(path, fail) as pkg:
-        kind, main = pkg.kind()
-        if kind == "docx-damaged":
-            raise fail("is damaged: its [Content_Types].xml is missing or does not declare a Word document; "
-                       "save it again from Word")
-        if kind != "docx":
-            raise fail(f"is {_KIND_NAMES.get(kind or '', 'a zip archive but not an Office file')}{versus}")
-        if pkg.has_macros():
-            raise fail(f"contains macros (a macro-enabled Word file): save the {what} as "
-                       "Word Document (.docx), which drops the macros")
-        if main is None or not pkg.has(main):
-            raise fail("is damaged: it declares a Word document but the document part is missing")
-        if pkg.content_type(main) != _DOCX_TYPE:
-            raise fail(f"is a Word template (.dotx), not a document: open it in Word and save the {what} "
-                       "as Word Document (.docx)")
-        roots = pkg.scan_xml_parts(f"the {what}")
-        if roots.get(main.lower(), "").split(" ")[0] == _STRICT_WML:
-            raise fail(f"is saved as Strict Open XML, which cannot be read: save the {what} as "
-                       "Word Document (not Strict Open XML)")
-        pkg.verify_inflated_sizes()
-
-
-def open_docx(path: str | Path, *, what: str = "document", error: type[ImplanError] = DocumentError):
-    """Check ``path`` (see :func:`check_docx_file`), then return a python-docx ``Document``.
-
-    python-docx parses with lxml and ``resolve_entities=False`` (docx/oxml/parser.py,
-    docx/opc/oxml.py) and lxml loads no external DTD by default, so it would not resolve external
-    entities anyway; a DOCTYPE is still refused up front so the reason is explicit.
-    """
-    path = Path(path)
-    check_docx_file(path, what=what, error=error)
-    import docx
-
-    with converting(path, error=error):
-        return docx.Document(str(path))
 
 
 # --------------------------------------------------------------------------- shared helpers
@@ -261,7 +115,7 @@ def bounded_read(zf: zipfile.ZipFile, member: str | zipfile.ZipInfo, limit: int,
     (and its CRC check usually fails then, which becomes ``error`` too).
     """
     file = Path(zf.filename).name if isinstance(zf.filename, str) else ""
-    fail = _failer(file, error)
+    fail = failer(file, error)
     try:
         info = member if isinstance(member, zipfile.ZipInfo) else zf.getinfo(member)
     except KeyError:
@@ -331,8 +185,8 @@ def _first_line(exc: BaseException, limit: int = 160) -> str:
     return line if len(line) <= limit else line[: limit - 3] + "..."
 
 
-def _failer(path: str | Path, error: type[ImplanError]) -> _Fail:
-    return _Fail(error, Location(file=Path(path).name if str(path) else ""))
+def failer(path: str | Path, error: type[ImplanError]) -> Fail:
+    return Fail(error, Location(file=Path(path).name if str(path) else ""))
 
 
 def _size(n: int) -> str:
@@ -342,7 +196,7 @@ def _size(n: int) -> str:
     return f"{n} bytes"
 
 
-def _read_head(path: Path, fail: _Fail, versus: str) -> bytes:
+def read_head(path: Path, fail: Fail, versus: str) -> bytes:
     """The first 64 KiB of ``path``; refuses missing paths, folders, unreadable and empty files."""
     try:
         if path.is_dir():
@@ -374,7 +228,7 @@ _MAGIC_NAMES = (
 )
 
 
-def _sniff(head: bytes) -> tuple[str, str]:
+def sniff(head: bytes) -> tuple[str, str]:
     """(kind, description) of a file that is neither a zip nor an OLE file, from its first bytes."""
     for magic, kind, name in _MAGIC_NAMES:
         if head.startswith(magic):
@@ -445,7 +299,7 @@ _OLE_NAMES = {
 }
 
 
-def _ole_message(path: Path, expected: str, what: str = "document") -> str:
+def ole_message(path: Path, expected: str, what: str = "document") -> str:
     kind = _ole_kind(path)
     if expected == "workbook":
         if kind == "encrypted":
@@ -469,19 +323,19 @@ def _ole_message(path: Path, expected: str, what: str = "document") -> str:
 # --------------------------------------------------------------------------- zip packages
 
 @dataclass
-class _Package:
+class Package:
     """An inspected zip package: member list, content types, and bounded access to members."""
 
     path: Path
     zf: zipfile.ZipFile
-    fail: _Fail
+    fail: Fail
     infos: dict[str, zipfile.ZipInfo] = field(default_factory=dict)  # lower-case name -> info
     overrides: dict[str, str] = field(default_factory=dict)  # lower-case part name -> content type
     defaults: dict[str, str] = field(default_factory=dict)  # lower-case extension -> content type
 
     @classmethod
     @contextlib.contextmanager
-    def open(cls, path: Path, fail: _Fail) -> Iterator["_Package"]:
+    def open(cls, path: Path, fail: Fail) -> Iterator["Package"]:
         _check_end_record(path, fail)
         try:
             zf = zipfile.ZipFile(path)
@@ -629,7 +483,7 @@ def _method_message(info: zipfile.ZipInfo) -> str:
             "(save the file again from the program that made it)")
 
 
-def _check_end_record(path: Path, fail: _Fail) -> None:
+def _check_end_record(path: Path, fail: Fail) -> None:
     """Read the zip's end record and refuse huge central directories before zipfile loads one.
 
     zipfile reads the whole central directory into memory and builds an object per entry; hand-parsed
@@ -663,7 +517,7 @@ def _check_end_record(path: Path, fail: _Fail) -> None:
         raise fail(f"has a zip directory of {_size(cd_size)} (limit {_size(MAX_CENTRAL_DIRECTORY)}); refused")
 
 
-def _inflate_within(fh: io.BufferedReader, info: zipfile.ZipInfo, fail: _Fail) -> None:
+def _inflate_within(fh: io.BufferedReader, info: zipfile.ZipInfo, fail: Fail) -> None:
     """Inflate one member's raw deflate data in 1 MiB steps; refuse once it passes its declared size."""
     fh.seek(info.header_offset)
     header = fh.read(30)
@@ -699,7 +553,7 @@ class _Doctype(Exception):
         self.what = what
 
 
-def _scan_prolog(zf: zipfile.ZipFile, info: zipfile.ZipInfo, fail: _Fail, owner: str) -> str | None:
+def _scan_prolog(zf: zipfile.ZipFile, info: zipfile.ZipInfo, fail: Fail, owner: str) -> str | None:
     """Parse one part up to its root element with expat; refuse a DOCTYPE, return the root's name.
 
     A DOCTYPE (and so any entity declaration or external DTD) can only stand before the root element,
@@ -751,3 +605,37 @@ def _scan_prolog(zf: zipfile.ZipFile, info: zipfile.ZipInfo, fail: _Fail, owner:
         return None  # not well-formed: the library will say so
     except (zipfile.BadZipFile, zlib.error, EOFError, OSError, RuntimeError) as exc:
         raise fail(f"is damaged: cannot read the part {info.filename} ({_first_line(exc)})") from None
+
+
+# --------------------------------------------------------------------------- byte-identical packages
+
+_CORE_DATES = re.compile(rb"(<dcterms:(created|modified)\b[^>]*>)[^<]*(</dcterms:\2>)")
+
+
+def normalized(data: bytes, core_time: str = "2026-01-01T00:00:00Z") -> bytes:
+    """The zip ``data`` rewritten: ``[Content_Types].xml`` first, then the rest in their original order,
+    each with a fixed timestamp, fixed permissions and deflate compression; the created/modified dates of
+    ``docProps/core.xml`` (which openpyxl sets to now on save) become ``core_time``."""
+    from ..fileio import zip_bytes
+
+    with zipfile.ZipFile(io.BytesIO(data)) as src:
+        infos = sorted(src.infolist(), key=lambda i: i.filename != "[Content_Types].xml")  # stable sort
+
+        def entries():
+            for info in infos:
+                member = src.read(info)
+                if info.filename == "docProps/core.xml":
+                    member = _CORE_DATES.sub(lambda m: m[1] + core_time.encode() + m[3], member)
+                yield info.filename, member
+
+        return zip_bytes(entries())
+
+
+
+
+def workbook_bytes(wb, when: datetime) -> bytes:
+    """An openpyxl workbook as .xlsx bytes that depend only on its content and ``when``."""
+    wb.properties.created = wb.properties.modified = when
+    buf = io.BytesIO()
+    wb.save(buf)
+    return normalized(buf.getvalue(), when.strftime("%Y-%m-%dT%H:%M:%SZ"))

@@ -20,103 +20,16 @@ from openpyxl.utils.escape import unescape
 from lxml import etree
 from openpyxl.worksheet._reader import CELL_TAG, FORMULA_TAG, INLINE_STRING, ROW_TAG, VALUE_TAG, WorkSheetParser
 
-from . import model as m
-from .errors import Location
-from .findings import Finding, make
-from .safety import converting, open_workbook
-
-# -- the contract, as data ---------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Col:
-    key: str  # contract header
-    kind: str  # id | text | date | int | number | percent | bool | ids | depends | enum | likert
-    required: bool = False
-    choices: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True)
-class SheetSpec:
-    key: str
-    required: bool
-    columns: tuple[Col, ...]
-
-
-def _c(key, kind="text", required=False, choices=()):
-    return Col(key, kind, required, tuple(choices))
-
-
-SHEETS: tuple[SheetSpec, ...] = (
-    SheetSpec("Project", True, (_c("Field", "text", True), _c("Value", "raw"))),
-    SheetSpec("Objectives", True, (
-        _c("ID", "id", True), _c("Objective", required=True), _c("Metric", required=True), _c("Baseline", "raw"),
-        _c("Target", "raw", True), _c("Due", "date"), _c("Owner"))),
-    SheetSpec("Scope", True, (_c("Kind", "enum", True, m.SCOPE_KINDS), _c("Item", required=True), _c("Notes"))),
-    SheetSpec("Deliverables", True, (
-        _c("ID", "id", True), _c("Deliverable", required=True), _c("Description"), _c("Objectives", "ids"),
-        _c("Owner", required=True), _c("Due", "date", True), _c("Acceptance criteria"),
-        _c("Status", "enum", choices=m.DELIVERABLE_STATUSES))),
-    SheetSpec("Tasks", True, (
-        _c("ID", "id", True), _c("Task", required=True), _c("Deliverable", "ref"), _c("Owner", required=True),
-        _c("Start", "date"), _c("Finish", "date"), _c("Duration", "int"), _c("Depends on", "depends"),
-        _c("Milestone", "bool"), _c("Buffer", "int"), _c("Status", "enum", choices=m.TASK_STATUSES),
-        _c("Progress", "percent"))),
-    SheetSpec("Risks", True, (
-        _c("ID", "id", True), _c("Risk", required=True), _c("Category"), _c("Likelihood", "likert", True),
-        _c("Impact", "likert", True), _c("Mitigation", required=True), _c("Contingency"), _c("Owner", required=True),
-        _c("Trigger"), _c("Status", "enum", choices=m.RISK_STATUSES))),
-    SheetSpec("People", True, (
-        _c("Name", required=True), _c("Role", required=True), _c("Organization"), _c("Email"),
-        _c("Responsibilities"), _c("Availability", "percent"))),
-    SheetSpec("RACI", True, (_c("Item", "ref", True),)),
-    SheetSpec("Resources", False, (
-        _c("Resource", required=True), _c("Type", "enum", True, m.RESOURCE_TYPES), _c("Quantity", "number"),
-        _c("Unit"), _c("Unit cost", "number"), _c("Cost", "number"), _c("For", "ref"), _c("From", "date"),
-        _c("To", "date"), _c("Approver"), _c("Status", "enum", choices=m.RESOURCE_STATUSES))),
-    SheetSpec("Research", False, (
-        _c("Method", "enum", True, m.RESEARCH_METHODS), _c("Source", required=True), _c("Date", "date"),
-        _c("Finding", required=True), _c("Effect on plan"))),
-    SheetSpec("SWOT", False, (_c("Kind", "enum", True, m.SWOT_KINDS), _c("Item", required=True))),
-    SheetSpec("Holidays", False, (_c("Date", "date", True), _c("Name"))),
-    SheetSpec("Extra working days", False, (_c("Date", "date", True), _c("Name"))),
-    SheetSpec("Review", False, (
-        _c("ID", "id"), _c("Section"), _c("Anchor"), _c("Comment"), _c("Reviewer"), _c("Date", "date"),
-        _c("Status", "enum", choices=m.REVIEW_STATUSES), _c("Response"))),
-)
-SPEC_BY_KEY = {s.key: s for s in SHEETS}
-
-# Project sheet fields: key -> (kind, required, choices)
-PROJECT_FIELDS: dict[str, tuple[str, bool, tuple[str, ...]]] = {
-    "Name": ("text", True, ()),
-    "Code": ("text", False, ()),
-    "Purpose": ("text", True, ()),
-    "Strategy": ("text", False, ()),
-    "Sponsor": ("text", False, ()),
-    "Manager": ("text", True, ()),
-    "Version": ("text", True, ()),
-    "Status": ("enum", False, m.PROJECT_STATUSES),
-    "Start": ("date", True, ()),
-    "Finish": ("date", False, ()),
-    "Status date": ("date", False, ()),
-    "Budget": ("number", False, ()),
-    "Currency": ("currency", False, ()),
-    "Confidentiality": ("text", False, ()),
-    "Language": ("language", False, ()),
-    "Working days": ("week", False, ()),
-}
-
-
-def norm(text: Any) -> str:
-    """Header/sheet/field matching key: case, surrounding and repeated spaces, trailing ``*`` ignored."""
-    s = " ".join(str(text).split()).rstrip("*").strip()
-    return s.casefold()
-
+from .. import model as m
+from .contract import EXCEL_CELL_LIMIT, PROJECT_FIELDS, SHEETS, Col, SheetSpec, excel_length, norm
+from ..errors import Location
+from ..findings import Finding, make
+from .package import converting
+from .guard import open_workbook
 
 _NORM_SHEETS = {norm(s.key): s for s in SHEETS}
 _NORM_FIELDS = {norm(k): k for k in PROJECT_FIELDS}
 
-EXCEL_CELL_LIMIT = 32_767  # characters Excel keeps in a cell (other programs write more)
 # Characters XML 1.0 (and so Word) cannot hold: C0 controls other than tab, newline, carriage return.
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]")  # C0 (but tab, newlines), DEL, C1
 # Lists of IDs: commas, and the full-width comma and enumeration comma Chinese input methods type.
@@ -160,7 +73,7 @@ class _Parser(WorkSheetParser):
         (``<row r="9" s="3"><c r="A9" s="3"/></row>``) without looking at its cells and frees rows once
         read: a few seconds and 50 MB. The parse is as safe as openpyxl's defusedxml one: no entities
         resolved, no DTD or network access, lxml's size limits (``huge_tree`` off), and
-        :mod:`implan_docs.safety` has already refused any part with a DOCTYPE.
+        :mod:`implan_docs.xlsx.package` has already refused any part with a DOCTYPE.
         """
         # End events of rows and of the elements only a non-empty cell has (value, formula, inline string)
         value_tags = (VALUE_TAG, FORMULA_TAG, INLINE_STRING)
@@ -572,7 +485,7 @@ class _Reader:
             self.add("E143", loc, value=text[:20], choices=", ".join(m.LANGUAGES))
             return None
         if kind == "week":
-            from .workdays import parse_week
+            from ..workdays import parse_week
 
             text = _as_text(raw)
             if parse_week(text) is None:
@@ -737,17 +650,6 @@ def read_plan(path: str | Path) -> tuple[m.Plan, list[Finding]]:
     return plan, reader.findings
 
 
-def excel_length(text: str) -> int:
-    """The length of ``text`` as Excel counts it against :data:`EXCEL_CELL_LIMIT`: in UTF-16 code units
-    (a character outside the Basic Multilingual Plane, such as most emoji, counts twice)."""
-    n = len(text)
-    if n * 2 <= EXCEL_CELL_LIMIT or text.isascii():  # the common cases, without encoding
-        return n
-    return len(text.encode("utf-16-le")) // 2
-
-
-def sheet_spec(key: str) -> SheetSpec:
-    return SPEC_BY_KEY[key]
 
 
 Converter = Callable[[Any], Any]

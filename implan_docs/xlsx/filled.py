@@ -46,14 +46,15 @@ from openpyxl.utils import column_index_from_string, get_column_letter
 from openpyxl.utils.datetime import WINDOWS_EPOCH, to_excel
 from openpyxl.utils.escape import unescape
 
-from . import model as m
-from .fileio import atomic_write_bytes
-from .i18n import Messages, catalogue, languages
-from .model import Plan
-from .reproducible import FIXED_TIME
-from .safety import converting, open_workbook
-from .schedule import Schedule
-from .workbook import EXCEL_CELL_LIMIT, excel_length
+from .. import model as m
+from ..fileio import atomic_write_bytes
+from ..i18n import Messages, catalogue, languages
+from ..model import Plan
+from ..fileio import ZIP_TIME as FIXED_TIME
+from .package import converting
+from .guard import open_workbook
+from ..schedule import Schedule
+from .contract import EXCEL_CELL_LIMIT, excel_length
 
 TASK_COLUMNS = ("Early start", "Early finish", "Late start", "Late finish", "Total float", "Critical", "Behind")
 RISK_COLUMNS = ("Score", "Rating")
@@ -82,7 +83,7 @@ def write_filled_workbook(source_path: str | Path, plan: Plan, schedule: Schedul
                           language: str | None = None) -> Path:
     """Write the filled copy of the workbook at ``source_path`` to ``out_path`` (atomically).
 
-    ``plan`` is what :func:`implan_docs.workbook.read_plan` read from that file, ``schedule`` its
+    ``plan`` is what :func:`implan_docs.xlsx.reader.read_plan` read from that file, ``schedule`` its
     :func:`~implan_docs.schedule.schedule_plan`. ``language`` (default: the plan's) sets the Summary's
     labels. ``out_path`` may be the source itself (it is read completely before anything is written).
     """
@@ -164,10 +165,10 @@ def schedule_to_workbook(path: str | Path, out: str | Path, status_date: date | 
 
     Raises :class:`~implan_docs.errors.ValidationFailed` (with every finding) when the plan has errors.
     Returns the schedule (its ``findings`` are the schedule's; read and validation findings come from
-    :func:`implan_docs.check.check_plan`).
+    :func:`implan_docs.phases.check_plan`).
     """
-    from .check import check_plan
-    from .errors import ValidationFailed
+    from ..phases import check_plan
+    from ..errors import ValidationFailed
 
     checked = check_plan(path, status_date)
     if not checked.ok or checked.schedule is None:
@@ -531,7 +532,7 @@ def _rewrite_package(data: bytes, cached: dict[str, dict[str, tuple[Any, str]]],
                      epoch: datetime = WINDOWS_EPOCH) -> bytes:
     """The saved package, made reproducible: cached formula values put back into the sheets, the
     modified time pinned (openpyxl sets it to now while saving; the created time stays the source's),
-    ``[Content_Types].xml`` first and every entry with a fixed time, as :mod:`implan_docs.reproducible`
+    ``[Content_Types].xml`` first and every entry with a fixed time, as :mod:`implan_docs.xlsx.package`
     does (which would also overwrite the created time the user's file carries)."""
     stamp = when.strftime("%Y-%m-%dT%H:%M:%SZ").encode()
     src = zipfile.ZipFile(io.BytesIO(data))

@@ -1,16 +1,16 @@
 """The plan .docx -> PDF with LibreOffice, with the table of contents and lists filled in.
 
 ``soffice --convert-to pdf`` leaves a TOC as it is, so :func:`to_pdf` drives LibreOffice through UNO
-(:mod:`implan_docs.uno_convert`, run by the system Python that has Debian's python3-uno): it updates
+(:mod:`implan_docs.docx.uno_convert`, run by the system Python that has Debian's python3-uno): it updates
 the indexes, exports, and reports the page of every heading and caption bookmark. Pass
-``PdfResult.pages`` back to :func:`implan_docs.document.assemble` (``toc_pages=``) to write the page
+``PdfResult.pages`` back to :func:`implan_docs.docx.assemble.assemble` (``toc_pages=``) to write the page
 numbers into the .docx TOC as well. Without UNO it falls back to ``--convert-to`` and says so.
 
 LibreOffice runs with a fresh user profile in a temporary folder whose ``registrymodifications.xcu``
 (:data:`PROFILE_SETTINGS`) keeps it off the network and away from local files a document names:
 links from untrusted documents blocked (every document is untrusted: no trusted locations), links
 never updated, macros and active content off, a proxy that goes nowhere, no update check, no crash
-report. The template loader strips such references already (:mod:`implan_docs.template`); this is
+report. The template loader strips such references already (:mod:`implan_docs.docx.template`); this is
 the second wall, for any .docx handed to :func:`to_pdf`.
 """
 from __future__ import annotations
@@ -25,8 +25,8 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .errors import DocumentError, Location, OutputError
-from .fileio import atomic_copy
+from ..errors import DocumentError, Location, OutputError
+from ..fileio import atomic_copy
 
 SYSTEM_PYTHON = "/usr/bin/python3"
 
@@ -88,7 +88,7 @@ class PdfResult:
 
     @property
     def toc_pages(self) -> dict:
-        """``pages`` under the name :func:`implan_docs.document.assemble` takes them (``toc_pages=``)."""
+        """``pages`` under the name :func:`implan_docs.docx.assemble.assemble` takes them (``toc_pages=``)."""
         return self.pages
 
 

@@ -6,7 +6,7 @@ Run by the *system* Python (Debian's python3-uno lives there, not in the venv)::
 
 Starts its own headless soffice with a private user profile (``-env:UserInstallation``) and a unique
 pipe, so parallel conversions do not collide (the caller writes the profile's settings, see
-``implan_docs.pdf.PROFILE_SETTINGS``); loads the document hidden, with links not updated and macros
+``implan_docs.docx.pdf.PROFILE_SETTINGS``); loads the document hidden, with links not updated and macros
 never run (``UpdateDocMode`` NO_UPDATE, ``MacroExecutionMode`` NEVER_EXECUTE), updates fields and every
 document index (table of contents, lists of figures and tables: ``soffice --convert-to`` leaves them
 as they are), exports ``writer_pdf_Export`` and prints one JSON object on stdout:

@@ -9,7 +9,7 @@ from .findings import Finding, sort_findings
 from .model import Plan
 from .schedule import Schedule
 from .validate import validate
-from .workbook import read_plan
+from .xlsx.reader import read_plan
 
 
 @dataclass(frozen=True)

@@ -20,10 +20,10 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import Location, TemplateError
-from .findings import Finding, make
+from ..errors import Location, TemplateError
+from ..findings import Finding, make
 
-DEFAULT_TEMPLATE = Path(__file__).resolve().parent.parent / "templates" / "plan.docx"
+DEFAULT_TEMPLATE = Path(__file__).resolve().parents[2] / "templates" / "plan.docx"
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 
@@ -110,14 +110,14 @@ class TemplateInfo:
 
 def open_docx(path: str | Path, error: type = TemplateError):
     """Open a template with python-docx after the safety checks (macros, zip bombs, DOCTYPEs, .dotx,
-    Strict XML: :func:`implan_docs.safety.check_docx_file`); every failure is one line of ``error``."""
-    from . import safety
+    Strict XML: :func:`implan_docs.docx.guard.check_docx_file`); every failure is one line of ``error``."""
+    from . import guard
 
     path = Path(path)
     if path.suffix.lower() in (".docm", ".dotm"):
         raise error("is macro-enabled (.docm): save the template as Word Document (.docx), which drops "
                     "the macros", Location(file=path.name))
-    return safety.open_docx(path, what="template", error=error)
+    return guard.open_docx(path, what="template", error=error)
 
 
 def style_ids(document) -> dict[str, tuple[str, str]]:
@@ -180,7 +180,7 @@ def _header_footer_parts(document):
 
 
 def _problems(document, language: str = "en") -> tuple[TemplateInfo | None, list[str]]:
-    from .i18n import Messages
+    from ..i18n import Messages
 
     sections, others, problems = scan(document)
     for spec in SECTIONS:
