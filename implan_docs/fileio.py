@@ -116,6 +116,7 @@ def _unlink(path: Path) -> None:
 
 
 ZIP_TIME = (1980, 1, 1, 0, 0, 0)  # the earliest time a zip entry can carry
+IMAGES = (".png", ".jpg", ".jpeg", ".gif")  # compressed already: stored, deflating them again buys nothing
 
 
 def zip_bytes(entries, *, stored: tuple[str, ...] = ()) -> bytes:
@@ -133,6 +134,18 @@ def zip_bytes(entries, *, stored: tuple[str, ...] = ()) -> bytes:
             info.create_system = 3
             zf.writestr(info, data, compresslevel=6)
     return buf.getvalue()
+
+
+def read_zip_member(path: str | Path, name_suffix: str, limit: int = 16 << 20) -> bytes:
+    """The first member of the zip at ``path`` whose name is or ends in ``/`` + ``name_suffix`` (at most
+    ``limit`` bytes inflated): for reading back archives the tool itself wrote (a review package)."""
+    with zipfile.ZipFile(path) as zf:
+        name = next(n for n in zf.namelist() if n == name_suffix or n.endswith("/" + name_suffix))
+        with zf.open(name) as fh:
+            data = fh.read(limit + 1)
+    if len(data) > limit:
+        raise ValueError(f"{name} is larger than {limit} bytes")
+    return data
 
 
 def atomic_write_bytes(path: str | Path, data: bytes) -> Path:

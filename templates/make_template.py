@@ -9,13 +9,11 @@ placeholders are plain text, see docs/template.md.
 from __future__ import annotations
 
 import sys
-import zipfile
 from pathlib import Path
 from xml.sax.saxutils import escape
 
 HERE = Path(__file__).resolve().parent
 OUT = HERE / "plan.docx"
-FIXED_TIME = (1980, 1, 1, 0, 0, 0)
 
 # -- look -------------------------------------------------------------------------------------------
 FONT = "Calibri"  # LibreOffice renders it with the metric-compatible Carlito (fonts-crosextra-carlito)
@@ -197,7 +195,8 @@ def numbering_xml() -> str:
 
 # Characters that may not start / end a line in Traditional Chinese (shared with the assembler).
 sys.path.insert(0, str(HERE.parent))
-from implan_docs.docx.oxml import NO_BREAK_AFTER, NO_BREAK_BEFORE# noqa: E402
+from implan_docs.docx.oxml import NO_BREAK_AFTER, NO_BREAK_BEFORE  # noqa: E402
+from implan_docs.fileio import zip_bytes  # noqa: E402
 
 
 def settings_xml() -> str:
@@ -410,13 +409,7 @@ def parts() -> list[tuple[str, str]]:
 
 
 def build(out: Path = OUT) -> Path:
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zf:
-        for name, text in parts():
-            info = zipfile.ZipInfo(name, date_time=FIXED_TIME)
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.external_attr = 0o644 << 16
-            info.create_system = 3
-            zf.writestr(info, text.encode("utf-8"), compresslevel=6)
+    out.write_bytes(zip_bytes((name, text.encode("utf-8")) for name, text in parts()))
     return out
 
 

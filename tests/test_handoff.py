@@ -198,7 +198,7 @@ def test_round_trip_review_copy_comments_back_into_the_plan(handed, tmp_path):
     fragment = appendix.build(ctx)
     log = [x for x in fragment.blocks if isinstance(x, b.Table) and x.caption == "Review log"][0]
     (cells,) = log.rows
-    assert cells[0].text == row.id and cells[1].text == "Purpose" and cells[2].text == "Ann Lee"
+    assert cells[0].text == row.id[:11] + "…" and cells[1].text == "Purpose" and cells[2].text == "Ann Lee"
     assert "Say which regulator asked for this." in cells[3].text and cells[0].fill  # open: highlighted
     assert template_fields(checked, ctx)["review.open_comments"] == "1"
 

@@ -88,7 +88,7 @@ def assemble(
     asm.place_sections(fragments, anchors)
     asm.landscape_headers()
     asm.write_indexes()
-    _set_language(document, language)
+    set_language(document, language)
     _set_core(document, fields, language, Messages(language), timestamp)
     X.repair(document)
     return atomic_write_bytes(out_path, X.package_bytes(document))
@@ -739,13 +739,13 @@ def _deepcopy(el):
 
 
 def _story_parts(document) -> list:
-    from .template import _header_footer_parts
+    from .template import header_footer_parts
 
-    return _header_footer_parts(document)
+    return header_footer_parts(document)
 
 
 # -- language, fonts, properties --------------------------------------------------------------------
-def _set_language(document, language: str) -> None:
+def set_language(document, language: str) -> None:
     """Word language of the text (Latin and East Asian), East Asian font, Chinese line breaking."""
     # Latin text (names, codes, numbers) keeps a Latin language even in a zh-TW plan: marked zh-TW, LibreOffice
     # breaks "App" or "100%" at any letter. Chinese text gets zh-TW through w:eastAsia.

@@ -20,13 +20,13 @@ from xml.sax.saxutils import escape
 from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn
 
+from ..fileio import IMAGES, zip_bytes
 from .template import PLACEHOLDER
 
 W_P, W_R, W_T, W_PPR, W_RPR = qn("w:p"), qn("w:r"), qn("w:t"), qn("w:pPr"), qn("w:rPr")
 W_SECTPR, W_BODY = qn("w:sectPr"), qn("w:body")
 W_FLDCHAR, W_INSTR = qn("w:fldChar"), qn("w:instrText")
 NS = nsdecls("w", "r", "wp", "a", "pic")
-FIXED_TIME = (1980, 1, 1, 0, 0, 0)
 
 # Characters that may not start / end a line in Traditional Chinese (Word's zh-TW kinsoku lists).
 NO_BREAK_BEFORE = "!),.:;?]}\u00a2\u00b7\u2013\u2014\u2019\u201d\u2022\u2025\u2026\u2027\ufe50\ufe52\ufe54\ufe55\ufe56\ufe57\ufe5a\ufe5c\ufe5e\uff01\uff09\uff0c\uff0e\uff1a\uff1b\uff1f\uff3d\uff5d\ufe30\ufe31\ufe33\ufe34\ufe36\ufe38\ufe3a\ufe3c\ufe3e\ufe40\ufe42\ufe44\ufe4f\u3001\u3002\u3009\u300b\u300d\u300f\u3011\u3015\u301e"
@@ -483,23 +483,14 @@ def set_setting(settings, xml: str, replace: bool = True):
 
 
 # -- zip ---------------------------------------------------------------------------------------------
-_STORED = (".png", ".jpg", ".jpeg", ".gif")  # compressed already: deflating them again buys nothing
-
-
-def _zip_info(name: str) -> zipfile.ZipInfo:
-    info = zipfile.ZipInfo(name, date_time=FIXED_TIME)
-    info.compress_type = zipfile.ZIP_STORED if name.lower().endswith(_STORED) else zipfile.ZIP_DEFLATED
-    info.external_attr = 0o644 << 16
-    info.create_system = 3
-    return info
 
 
 def package_bytes(document) -> bytes:
     """The document's package as deterministic zip bytes, written in one pass (python-docx's own
     save stamps the current time on every entry and would have to be inflated and rewritten):
-    ``[Content_Types].xml`` first, then the rest by name, fixed times and permissions."""
+    ``[Content_Types].xml`` first, then the rest by name (:func:`implan_docs.fileio.zip_bytes`)."""
     from docx.opc.packuri import CONTENT_TYPES_URI, PACKAGE_URI
-    from docx.opc.pkgwriter import _ContentTypesItem
+    from docx.opc.pkgwriter import _ContentTypesItem  # noqa: PLC2701 - python-docx has no public writer of it
 
     package = document.part.package
     parts = list(package.iter_parts())
@@ -510,24 +501,16 @@ def package_bytes(document) -> bytes:
         entries[part.partname.membername] = part.blob
         if len(part.rels):
             entries[part.partname.rels_uri.membername] = part.rels.xml
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w") as dst:
-        dst.writestr(_zip_info(CONTENT_TYPES_URI.membername), _ContentTypesItem.from_parts(parts).blob,
-                     compresslevel=6)
-        for name in sorted(entries):
-            dst.writestr(_zip_info(name), entries[name], compresslevel=6)
-    return out.getvalue()
+    content_types = (CONTENT_TYPES_URI.membername, _ContentTypesItem.from_parts(parts).blob)
+    return zip_bytes([content_types] + [(name, entries[name]) for name in sorted(entries)], stored=IMAGES)
+
 
 def normalize_zip(data: bytes) -> bytes:
     """The same package with fixed entry times (1980-01-01), permissions, compression and order
     (``[Content_Types].xml`` first, then by name): equal parts give equal bytes."""
-    src = zipfile.ZipFile(io.BytesIO(data))
-    names = sorted(src.namelist(), key=lambda n: (n != "[Content_Types].xml", n))
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w") as dst:
-        for name in names:
-            dst.writestr(_zip_info(name), src.read(name), compresslevel=6)
-    return out.getvalue()
+    with zipfile.ZipFile(io.BytesIO(data)) as src:
+        names = sorted(src.namelist(), key=lambda n: (n != "[Content_Types].xml", n))
+        return zip_bytes(((name, src.read(name)) for name in names), stored=IMAGES)
 
 
 # -- the last step before writing: what Word would otherwise "repair" -------------------------------

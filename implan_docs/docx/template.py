@@ -159,7 +159,7 @@ def scan(document) -> tuple[list[str], list[str], list[str]]:
                     sections.append(name)
             elif key not in others:
                 others.append(key)
-    for part in _header_footer_parts(document):
+    for part in header_footer_parts(document):
         for p in part.element.iter(f"{{{W_NS}}}p"):
             for m in PLACEHOLDER.finditer(paragraph_text(p)):
                 key = m.group(1)
@@ -170,7 +170,7 @@ def scan(document) -> tuple[list[str], list[str], list[str]]:
     return sections, others, problems
 
 
-def _header_footer_parts(document):
+def header_footer_parts(document):
     seen = []
     for part in document.part.package.iter_parts():
         name = str(part.partname)

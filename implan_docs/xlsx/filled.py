@@ -50,7 +50,7 @@ from .. import model as m
 from ..fileio import atomic_write_bytes
 from ..i18n import Messages, catalogue, languages
 from ..model import Plan
-from ..fileio import ZIP_TIME as FIXED_TIME
+from ..fileio import zip_bytes
 from .package import converting
 from .guard import open_workbook
 from ..schedule import Schedule
@@ -131,12 +131,8 @@ def _without_empty_tails(path: Path):
         os.close(fd)
         tmp = Path(tmp_name)
         try:
-            with zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as dst:
-                for info in src.infolist():
-                    data = src.read(info)
-                    if info in big:
-                        data = _trim_sheet(data)
-                    dst.writestr(info.filename, data)
+            tmp.write_bytes(zip_bytes((info.filename, _trim_sheet(src.read(info)) if info in big else src.read(info))
+                                      for info in src.infolist()))
             yield tmp
         finally:
             tmp.unlink(missing_ok=True)
@@ -538,8 +534,8 @@ def _rewrite_package(data: bytes, cached: dict[str, dict[str, tuple[Any, str]]],
     src = zipfile.ZipFile(io.BytesIO(data))
     parts = _sheet_parts(src) if cached else {}
     infos = sorted(src.infolist(), key=lambda i: i.filename != "[Content_Types].xml")  # stable sort
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+
+    def entries():
         for info in infos:
             body = src.read(info)
             if info.filename == "docProps/core.xml":
@@ -547,12 +543,9 @@ def _rewrite_package(data: bytes, cached: dict[str, dict[str, tuple[Any, str]]],
                               lambda mt: mt.group(1) + stamp + mt.group(2), body)
             elif parts.get(info.filename) in cached:
                 body = _with_cached_values(body, cached[parts[info.filename]], epoch)
-            entry = zipfile.ZipInfo(info.filename, date_time=FIXED_TIME)
-            entry.compress_type = zipfile.ZIP_DEFLATED
-            entry.external_attr = 0o644 << 16
-            entry.create_system = 3
-            dst.writestr(entry, body, compresslevel=6)
-    return out.getvalue()
+            yield info.filename, body
+
+    return zip_bytes(entries())
 
 
 def _has_created_time(path: Path) -> bool:

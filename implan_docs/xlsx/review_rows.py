@@ -39,7 +39,7 @@ from lxml import etree
 
 from .. import fileio, workbook_lock
 from ..errors import Location, OutputError, WorkbookError
-from ..fileio import atomic_write_bytes, current_umask, ensure_dir, output_error
+from ..fileio import IMAGES, atomic_write_bytes, current_umask, ensure_dir, output_error, zip_bytes
 from ..i18n import Messages
 from ..model import LANGUAGES
 from ..docx.comments import LEGACY_ID_PATTERN, ReviewItem, read_reviewed, shorten
@@ -602,24 +602,15 @@ class _Editor:
             changed[target] = _serialize(table)
 
     def _write(self, changed: dict[str, bytes]) -> bytes:
-        buf = io.BytesIO()
-        with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as out:
+        """Every part as it was (only its zip entry's time is fixed) but those changed; new parts last."""
+        def entries():
             for info in self.zf.infolist():
                 data = changed.pop(info.filename, None)
-                if data is None:
-                    data = self._read(info)
-                copy = zipfile.ZipInfo(info.filename, date_time=info.date_time)
-                copy.compress_type = zipfile.ZIP_DEFLATED if info.compress_type != zipfile.ZIP_STORED \
-                    else zipfile.ZIP_STORED
-                copy.external_attr = info.external_attr
-                copy.create_system = info.create_system
-                out.writestr(copy, data)
+                yield info.filename, (data if data is not None else self._read(info))
             for name in sorted(changed):  # new parts
-                copy = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
-                copy.compress_type = zipfile.ZIP_DEFLATED
-                copy.external_attr = 0o644 << 16
-                out.writestr(copy, changed[name])
-        return buf.getvalue()
+                yield name, changed[name]
+
+        return zip_bytes(entries(), stored=IMAGES)
 
 
 class _Rels:
