@@ -49,7 +49,7 @@ def build_plan(workbook: str | Path, output: str | Path, *, template: str | Path
                status_date: date | None = None, pdf: bool = False, jobs: int | None = None,
                sections: Sequence[str] | None = None, notebooks: Sequence[str | Path] = (),
                since: str | Path | None = None, progress: Callable | None = None, force: bool = False,
-               keep_links: bool = False) -> BuildResult:
+               keep_links: bool = False, checked: Checked | None = None) -> BuildResult:
     """Build the plan document from ``workbook`` into the folder ``output``.
 
     Writes ``<Code>-v<Version>.docx``, ``<Code>-v<Version>-filled.xlsx``, ``charts/``, ``notebooks/``
@@ -58,7 +58,9 @@ def build_plan(workbook: str | Path, output: str | Path, *, template: str | Path
     is replaced (:mod:`implan_docs.publish`); ``force`` takes over same-named files of the user's.
     Notebooks run only from the built-in set and the folders in ``notebooks``; a workbook's Project field
     ``Notebooks`` is reported (finding W194), never run. ``keep_links`` keeps the template's ordinary
-    external hyperlinks (every other external reference is always removed).
+    external hyperlinks (every other external reference is always removed). ``checked``: the result of
+    :func:`implan_docs.phases.check_plan` for this workbook and status date, when the caller has it
+    already (a hand-off), so the workbook is read once.
     """
     started = time.perf_counter()
     workbook, output = Path(workbook), Path(output)
@@ -67,7 +69,8 @@ def build_plan(workbook: str | Path, output: str | Path, *, template: str | Path
 
     # read, validate, schedule
     emit("phase", "check")
-    checked = check_plan(workbook, status_date)
+    if checked is None:
+        checked = check_plan(workbook, status_date)
     if not checked.ok:
         raise ValidationFailed(checked.findings, file=workbook.name)
     from .docx.template import load_template
@@ -130,7 +133,7 @@ def build_plan(workbook: str | Path, output: str | Path, *, template: str | Path
         from .xlsx.filled import write_filled_workbook
 
         xlsx_path = staging / f"{stem}-filled.xlsx"
-        write_filled_workbook(workbook, checked.plan, schedule, xlsx_path)
+        write_filled_workbook(checked.source or workbook, checked.plan, schedule, xlsx_path)
         pdf_path, note = None, ""
         if pdf:
             emit("phase", "pdf")

@@ -261,7 +261,7 @@ def cmd_schedule(args) -> int:
         for f in result.errors:
             print(str(f), file=sys.stderr)
         raise ImplanError(f"{len(result.errors)} error(s); nothing written", Location(file=args.workbook.name))
-    write_filled_workbook(args.workbook, result.plan, result.schedule, output)
+    write_filled_workbook(result.source or args.workbook, result.plan, result.schedule, output)
     record_file(output)
     s = result.schedule
     print(f"wrote {args.output}: {len(s.tasks)} tasks, {s.start.isoformat()} to {s.finish.isoformat()}")

@@ -18,7 +18,6 @@ from typing import Any, Iterable
 
 from .model import Link, Plan
 from .xlsx.contract import PROJECT_FIELDS
-from .xlsx.reader import read_plan
 
 # -- the result ----------------------------------------------------------------------------------------
 
@@ -143,12 +142,24 @@ def diff_plans(old: str | Path, new: str | Path, status_date: date | None = None
     """Compare two plan workbooks. ``status_date`` schedules both plans as of that date (default: each
     plan's own Status date, else today). Raises :class:`~implan_docs.errors.WorkbookError` when a file
     cannot be read at all; a plan with errors is still compared row by row (its schedule is not)."""
-    old_plan, old_findings = read_plan(old)
-    new_plan, new_findings = read_plan(new)
+    from .errors import ImplanError
+    from .phases import read_and_validate, scheduled
+
     notes: list[str] = []
-    old_sched = _schedule(old_plan, old_findings, status_date, notes)
-    new_sched = _schedule(new_plan, new_findings, status_date, notes)
-    return compare(old_plan, new_plan, old_sched, new_sched, tuple(notes))
+    checked = []
+    for path in (old, new):
+        result = read_and_validate(path)
+        if not result.ok:
+            notes.append(f"{result.plan.file}: schedule not compared: {len(result.errors)} error(s) in the plan "
+                         f"(first: {result.errors[0]})")
+        else:
+            try:
+                result = scheduled(result, status_date)
+            except ImplanError as exc:
+                notes.append(f"{result.plan.file}: schedule not compared: {exc}")
+        checked.append(result)
+    a, b = checked
+    return compare(a.plan, b.plan, a.schedule, b.schedule, tuple(notes))
 
 
 def compare(old: Plan, new: Plan, old_schedule=None, new_schedule=None, notes: tuple[str, ...] = ()) -> PlanDiff:
@@ -329,23 +340,6 @@ def _diff_rows(sheet: str, old_rows: Rows, new_rows: Rows) -> SheetDiff:
 
 
 # -- schedule, risks, budget -------------------------------------------------------------------------------
-
-
-def _schedule(plan: Plan, findings, status_date: date | None, notes: list[str]):
-    from .errors import ImplanError
-    from .schedule import schedule_plan
-    from .validate import validate
-
-    errors = [f for f in list(findings) + validate(plan) if f.is_error]
-    if errors:
-        notes.append(f"{plan.file}: schedule not compared: {len(errors)} error(s) in the plan "
-                     f"(first: {errors[0]})")
-        return None
-    try:
-        return schedule_plan(plan, status_date)
-    except ImplanError as exc:
-        notes.append(f"{plan.file}: schedule not compared: {exc}")
-        return None
 
 
 def _slips(old: Plan, new: Plan, a, b) -> tuple[Slip, ...]:

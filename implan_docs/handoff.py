@@ -103,7 +103,7 @@ def make_handoff(workbook: str | Path, output: str | Path, *, reviewers: Sequenc
     reused = build is not None
     if build is None:
         build = build_plan(workbook, output, template=template_path, status_date=effective_date, pdf=pdf,
-                           progress=progress, force=force, keep_links=keep_links)
+                           progress=progress, force=force, keep_links=keep_links, checked=checked)
         _write_stamp(output, key, build)
 
     emit("phase", "review package")

@@ -1,7 +1,18 @@
-"""The read -> validate -> schedule phases that ``check``, ``schedule`` and ``build`` share."""
+"""The read -> validate -> schedule phases: the only place they run, for every command.
+
+``check``, ``schedule``, ``build``, ``handoff``, ``diff`` and a section notebook run on its own all call
+:func:`check_plan` and share its typed result, :class:`Checked`. The workbook is read from disk once:
+:func:`check_plan` takes a private copy of its bytes first, and everything later in the same run (the
+filled workbook, a hand-off's build) works from that copy, so a file saved again in Excel half-way
+through a build cannot give a document and a filled workbook of two different versions.
+"""
 from __future__ import annotations
 
-from dataclasses import dataclass
+import os
+import shutil
+import stat
+import tempfile
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
@@ -17,6 +28,8 @@ class Checked:
     plan: Plan
     schedule: Schedule | None  # None when errors prevent scheduling
     findings: tuple[Finding, ...]
+    source: Path | None = None  # the private copy of the workbook the plan was read from
+    _keep: object = field(default=None, repr=False, compare=False)  # the copy's folder lives as long as this
 
     @property
     def errors(self) -> list[Finding]:
@@ -33,15 +46,76 @@ class Checked:
 
 def check_plan(path: str | Path, status_date: date | None = None) -> Checked:
     """Read, validate and (when there are no errors) schedule a plan workbook."""
+    return scheduled(read_and_validate(path), status_date)
+
+
+def read_and_validate(path: str | Path) -> Checked:
+    """The read and validate phases alone (no schedule yet): what ``diff`` compares row by row."""
+    source, keep = _private_copy(Path(path))
+    plan, findings = read_plan(source)
+    findings = list(findings) + validate(plan) + _undrawable(plan) + _declared_notebooks(plan)
+    return Checked(plan, None, tuple(sort_findings(_dedupe(findings))), source, keep)
+
+
+def scheduled(checked: Checked, status_date: date | None = None) -> Checked:
+    """The schedule phase: ``checked`` with its schedule, when it has no errors (else unchanged)."""
     from .schedule import schedule_plan
 
-    plan, findings = read_plan(path)
-    findings = list(findings) + validate(plan) + _undrawable(plan) + _declared_notebooks(plan)
-    schedule = None
-    if not any(f.is_error for f in findings):
-        schedule = schedule_plan(plan, status_date)
-        findings += list(schedule.findings)
-    return Checked(plan, schedule, tuple(sort_findings(_dedupe(findings))))
+    if not checked.ok:
+        return checked
+    schedule = schedule_plan(checked.plan, status_date)
+    findings = tuple(sort_findings(_dedupe(list(checked.findings) + list(schedule.findings))))
+    return Checked(checked.plan, schedule, findings, checked.source, checked._keep)
+
+
+COPY_LIMIT = 1 << 30  # bigger files are read in place (the guard refuses them anyway)
+
+
+def _private_copy(path: Path):
+    """``path``'s bytes in a private temporary folder under the same name (messages name the file as
+    the user knows it); the folder goes when the returned handle does. Anything but a regular file of
+    a sane size is left where it is, for the guard to explain."""
+    try:
+        st = os.stat(path)
+    except OSError:
+        return path, None
+    if not stat.S_ISREG(st.st_mode) or st.st_size > COPY_LIMIT:
+        return path, None
+    keep = _Folder(tempfile.mkdtemp(prefix="implan-read-"))
+    copy = keep.path / path.name
+    try:
+        shutil.copyfile(path, copy)
+    except OSError:
+        keep.remove()
+        return path, None
+    return copy, keep
+
+
+class _Folder:
+    """A private temporary folder removed when the last reference goes (or at exit), quietly."""
+
+    def __init__(self, name: str):
+        import weakref
+
+        self.path = Path(name)
+        self.remove = weakref.finalize(self, shutil.rmtree, name, True)
+
+
+def schedule_to_workbook(path: str | Path, out: str | Path, status_date: date | None = None) -> Schedule:
+    """Read, validate and schedule the plan at ``path``, then write its filled workbook to ``out``.
+
+    Raises :class:`~implan_docs.errors.ValidationFailed` (with every finding) when the plan has errors.
+    Returns the schedule (its ``findings`` are the schedule's; read and validation findings come from
+    :func:`check_plan`).
+    """
+    from .errors import ValidationFailed
+    from .xlsx.filled import write_filled_workbook
+
+    checked = check_plan(path, status_date)
+    if not checked.ok or checked.schedule is None:
+        raise ValidationFailed(checked.findings, Path(path).name)
+    write_filled_workbook(checked.source, checked.plan, checked.schedule, out)
+    return checked.schedule
 
 
 def _undrawable(plan: Plan) -> list[Finding]:

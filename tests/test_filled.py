@@ -15,7 +15,8 @@ import openpyxl
 import pytest
 
 from implan_docs.errors import ValidationFailed
-from implan_docs.xlsx.filled import RISK_COLUMNS, TASK_COLUMNS, schedule_to_workbook, write_filled_workbook
+from implan_docs.phases import schedule_to_workbook
+from implan_docs.xlsx.filled import RISK_COLUMNS, TASK_COLUMNS, write_filled_workbook
 from implan_docs.xlsx.new import build_workbook
 from plans import write_plan
 from implan_docs.schedule import schedule_plan

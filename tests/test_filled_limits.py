@@ -21,7 +21,8 @@ from plans import minimal_rows, write_plan
 from test_filled import csv_sheets
 
 from implan_docs.phases import check_plan
-from implan_docs.xlsx.filled import schedule_to_workbook, shortened, write_filled_workbook
+from implan_docs.phases import schedule_to_workbook
+from implan_docs.xlsx.filled import shortened, write_filled_workbook
 from implan_docs.xlsx.contract import EXCEL_CELL_LIMIT, excel_length
 from implan_docs.xlsx.reader import read_plan
 

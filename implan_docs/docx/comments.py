@@ -9,7 +9,7 @@ XML with a DOCTYPE. Files saved by Word and by LibreOffice both work (LibreOffic
 Each item gets a stable ID, ``RV-`` and the 64 hex digits of a SHA-256 of who said what, when, about
 which text (author, date, text, anchor); so collecting the same file twice, or a copy that went through
 another program, finds the same IDs, and two different comments never share one. The first 8 of those
-digits were the whole ID before (:func:`legacy_id`); :attr:`ReviewItem.legacy_id` carries that older ID
+digits were the whole ID before (:func:`legacy_id`); :attr:`Remark.legacy_id` carries that older ID
 so a workbook collected by an earlier version is still recognised. LibreOffice keeps comments, replies
 (as plain comments: it drops the thread link) and the resolved flag, and tracked changes.
 
@@ -77,8 +77,10 @@ _BIG = 10**18
 
 
 @dataclass(frozen=True)
-class ReviewItem:
-    """One thing a reviewer said: a comment, a reply to one, or a tracked change (a suggestion)."""
+class Remark:
+    """One thing a reviewer said in a reviewed copy: a comment, a reply to one, or a tracked change (a
+    suggestion). Collected, it becomes a row of the Review sheet, which the plan reads as
+    :class:`implan_docs.model.ReviewItem`."""
 
     id: str  # stable: "RV-" and 64 hex digits
     kind: str  # "comment", "reply" or "suggestion"
@@ -104,7 +106,7 @@ class ReviewItem:
 # -- public ----------------------------------------------------------------------------------------------
 
 
-def read_reviewed(path: str | Path) -> list[ReviewItem]:
+def read_reviewed(path: str | Path) -> list[Remark]:
     """Comments, replies and tracked changes of one reviewed .docx, in document order (replies after the
     comment they answer). Raises :class:`DocumentError` (one line, naming the file) for a file that is not
     a usable Word document or is over a bound."""
@@ -276,7 +278,7 @@ class _Reader:
             out.setdefault(rel.get("Type", ""), full)
         return out
 
-    def read(self) -> list[ReviewItem]:
+    def read(self) -> list[Remark]:
         main = self.rels("").get(REL_OFFICE_DOCUMENT, "word/document.xml")
         if main not in self.names:
             raise self.fail("is damaged: the document part is missing")
@@ -748,7 +750,7 @@ def _kept(col: _Collector) -> str:
 
 
 def _assemble(file: str, comments: dict[str, _Comment], threads: dict[str, tuple[str, bool]],
-              walker: _Walker) -> list[ReviewItem]:
+              walker: _Walker) -> list[Remark]:
     by_para: dict[str, str] = {}
     for cid, c in comments.items():
         for pid in c.para_ids:
@@ -845,7 +847,7 @@ def _assemble(file: str, comments: dict[str, _Comment], threads: dict[str, tuple
     # say the same thing about the same text at the same time: it gets "occurrence=k" among its inputs
     seen_digest: dict[str, int] = {}
     ids: dict[str, str] = {}
-    out: list[ReviewItem] = []
+    out: list[Remark] = []
     for position, (kind, x) in enumerate(ordered, start=1):
         if kind == "c":
             c = comments[x]
@@ -868,7 +870,7 @@ def _assemble(file: str, comments: dict[str, _Comment], threads: dict[str, tuple
                 digest = state.hexdigest()
             ids[x] = "RV-" + digest
             parent_id = ids.get(parent_final[x], "")
-            out.append(ReviewItem(ids[x], "reply" if parent_id else "comment", c.author, c.initials, c.date,
+            out.append(Remark(ids[x], "reply" if parent_id else "comment", c.author, c.initials, c.date,
                                   c.text, i["anchor"][0], i["section"].text, i["resolved"], parent_id,
                                   file=file, position=position, legacy_id=legacy))
         else:
@@ -878,7 +880,7 @@ def _assemble(file: str, comments: dict[str, _Comment], threads: dict[str, tuple
             legacy = "RV-" + digest[:8] if k == 1 and s["exact"] else ""
             if k > 1:
                 digest = _digest(s["parts"] + [f"occurrence={k}"])
-            out.append(ReviewItem(
+            out.append(Remark(
                 "RV-" + digest, "suggestion", s["author"], "", s["date"], "", s["anchor"],
                 s["section"].value().text, inserted=s["inserted"], deleted=s["deleted"], file=file,
                 position=position, legacy_id=legacy))
@@ -930,4 +932,4 @@ def _num(text: str) -> int:
     return int(text) if text.lstrip("-").isdigit() and len(text) < 19 else 0
 
 
-__all__ = ["ReviewItem", "read_reviewed", "stable_id", "legacy_id", "shorten", "ID_PATTERN", "LEGACY_ID_PATTERN"]
+__all__ = ["Remark", "read_reviewed", "stable_id", "legacy_id", "shorten", "ID_PATTERN", "LEGACY_ID_PATTERN"]

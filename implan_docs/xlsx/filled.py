@@ -72,7 +72,7 @@ _ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _ESCAPE = re.compile(r"_(x[0-9A-Fa-f]{4}_)")
 _PARTIAL_ESCAPE = re.compile(r"_x[0-9A-Fa-f]{0,4}$")
 
-__all__ = ["write_filled_workbook", "schedule_to_workbook", "shortened", "TASK_COLUMNS", "RISK_COLUMNS",
+__all__ = ["write_filled_workbook", "shortened", "TASK_COLUMNS", "RISK_COLUMNS",
            "SUMMARY_SHEET"]
 
 
@@ -154,23 +154,6 @@ def _trim_sheet(data: bytes) -> bytes:
         first = _ROW.search(data, start, close)
         return data if first is None else data[:first.start()] + data[close:]
     return data[:last_end] + data[close:]
-
-
-def schedule_to_workbook(path: str | Path, out: str | Path, status_date: date | None = None) -> Schedule:
-    """Read, validate and schedule the plan at ``path``, then write its filled workbook to ``out``.
-
-    Raises :class:`~implan_docs.errors.ValidationFailed` (with every finding) when the plan has errors.
-    Returns the schedule (its ``findings`` are the schedule's; read and validation findings come from
-    :func:`implan_docs.phases.check_plan`).
-    """
-    from ..phases import check_plan
-    from ..errors import ValidationFailed
-
-    checked = check_plan(path, status_date)
-    if not checked.ok or checked.schedule is None:
-        raise ValidationFailed(checked.findings, Path(path).name)
-    write_filled_workbook(path, checked.plan, checked.schedule, out)
-    return checked.schedule
 
 
 # -- columns added to contract sheets -----------------------------------------------------------------------

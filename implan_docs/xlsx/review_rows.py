@@ -42,7 +42,7 @@ from ..errors import Location, OutputError, WorkbookError
 from ..fileio import IMAGES, atomic_write_bytes, current_umask, ensure_dir, output_error, zip_bytes
 from ..i18n import Messages
 from ..model import LANGUAGES
-from ..docx.comments import LEGACY_ID_PATTERN, ReviewItem, read_reviewed, shorten
+from ..docx.comments import LEGACY_ID_PATTERN, Remark, read_reviewed, shorten
 from .package import MAX_MEMBER_SIZE, bounded_read
 from .guard import check_workbook_file
 from .contract import norm
@@ -83,7 +83,7 @@ def _s(tag: str) -> str:
 @dataclass
 class CollectResult:
     output: Path
-    added: list[ReviewItem] = field(default_factory=list)
+    added: list[Remark] = field(default_factory=list)
     already: int = 0  # items whose ID the Review sheet already had
     closed: list[str] = field(default_factory=list)  # IDs whose Status was set to Closed
     # reviewed file -> counts: "comment", "reply", "suggestion" (what it holds) and "new", "known",
@@ -161,7 +161,7 @@ def collect_into(workbook: str | Path, reviewed: Sequence[str | Path], output: s
             raise OutputError("would overwrite the input workbook; choose another output (or --in-place)",
                               Location(file=str(target)))
     check_workbook_file(workbook)
-    found: list[tuple[str, list[ReviewItem]]] = [(str(path), read_reviewed(path)) for path in reviewed]
+    found: list[tuple[str, list[Remark]]] = [(str(path), read_reviewed(path)) for path in reviewed]
     if not in_place:
         return _collect(workbook, workbook, found, target, force=force)
     with workbook_lock.locked(workbook, lock_timeout) as real:
@@ -171,7 +171,7 @@ def collect_into(workbook: str | Path, reviewed: Sequence[str | Path], output: s
         return _collect(workbook, update, found, None, force=False)
 
 
-def _collect(shown: Path, workbook: Path, found: list[tuple[str, list[ReviewItem]]], output: Path | None, *,
+def _collect(shown: Path, workbook: Path, found: list[tuple[str, list[Remark]]], output: Path | None, *,
              force: bool) -> CollectResult:
     """The update itself; ``workbook`` is the file to read (for in-place, locked, and also replaced)."""
     original = _read_bytes(workbook)
@@ -180,7 +180,7 @@ def _collect(shown: Path, workbook: Path, found: list[tuple[str, list[ReviewItem
     result = CollectResult(output if output is not None else shown)
     matcher = _Matcher(plan.review)
     seen: set[str] = set()
-    new_items: list[ReviewItem] = []
+    new_items: list[Remark] = []
     for name, items in found:
         if name in result.per_file:  # the same file given twice
             n = 2
@@ -237,7 +237,7 @@ def _collect(shown: Path, workbook: Path, found: list[tuple[str, list[ReviewItem
     return result
 
 
-def review_row(item: ReviewItem, t: Messages, parent: str | None = None) -> dict[str, object]:
+def review_row(item: Remark, t: Messages, parent: str | None = None) -> dict[str, object]:
     """The Review sheet's cells for one item (Comment worded in the plan's language; a reply names
     ``parent``, by default the ID of the comment it answers)."""
     if item.kind == "suggestion":
@@ -290,7 +290,7 @@ class _Matcher:
         self._by_content: dict[tuple, list] | None = None
         self._en = Messages("en")
 
-    def find(self, item: ReviewItem):
+    def find(self, item: Remark):
         row = self.by_id.get(item.id)
         if row is None and self.legacy:
             if item.legacy_id:
@@ -304,7 +304,7 @@ class _Matcher:
             self.shown[item.id] = row.id
         return row
 
-    def _by_anchor(self, item: ReviewItem):
+    def _by_anchor(self, item: Remark):
         if self._by_content is None:
             self._by_content = {}
             for rows in self.legacy.values():
@@ -313,12 +313,12 @@ class _Matcher:
         candidates = self._by_content.get(_content_key(item.reviewer, _day(item), _anchor_cell(item.anchor)), ())
         return next((r for r in candidates if r.row not in self.claimed and self._same(r, item)), None)
 
-    def _same(self, row, item: ReviewItem) -> bool:
+    def _same(self, row, item: Remark) -> bool:
         if _norm(row.reviewer)[:900] != _norm(item.reviewer)[:900] or _as_day(row.date) != _day(item):
             return False
         return _norm(self._body(row.comment))[:1000] == _norm(self._expected(item))[:1000]
 
-    def _expected(self, item: ReviewItem) -> str:
+    def _expected(self, item: Remark) -> str:
         if item.kind == "suggestion":
             return review_row(item, self._en)["Comment"]
         return item.text
@@ -364,7 +364,7 @@ def _norm(text) -> str:
     return " ".join(str(text or "").split())
 
 
-def _day(item: ReviewItem) -> date | None:
+def _day(item: Remark) -> date | None:
     return item.date.date() if item.date else None
 
 
