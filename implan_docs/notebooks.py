@@ -161,9 +161,12 @@ def _run_one(nb_path: str, out_path: str, parameters: dict, cwd: str, env: dict)
     import time
     import warnings
 
+    import tempfile
+
     for name in KERNEL_ENV_DROP:
         os.environ.pop(name, None)
     os.environ.update(env)
+    tempfile.tempdir = env.get("TMPDIR") or tempfile.tempdir  # forked: the parent's choice is cached
     warnings.filterwarnings("ignore")
     import papermill as pm
 
@@ -199,6 +202,7 @@ def run_sections(notebooks: list[SectionNotebook], values: dict, out_dir: Path, 
     sockets = tempfile.mkdtemp(prefix="implan-k-")
     env = kernel_env(Path(sockets))
     env["IMPLAN_KERNEL_SOCKETS"] = sockets
+    env["TMPDIR"] = sockets  # whatever a worker or kernel makes in a temporary folder goes with this one
     outcomes: dict[str, Outcome] = {}
     # The heaviest sections start first so that they do not become the tail of the build.
     pending = sorted(notebooks, key=lambda nb: HEAVY.index(nb.name) if nb.name in HEAVY else len(HEAVY))
