@@ -216,10 +216,10 @@ def cmd_check(args) -> int:
         errors = errors + [f for f in found if f.is_error]
         warnings = warnings + [f for f in found if not f.is_error]
     if args.notebooks:
-        from .notebooks import discover
+        from .notebooks import notebook_findings
 
-        discover(args.notebooks)  # a notebook breaking the parameters contract is one line, exit 1
-    extra = [f for f in errors + warnings if f not in result.findings]  # the template's
+        errors = errors + notebook_findings(args.notebooks)  # every notebook breaking the contract, located
+    extra = [f for f in errors + warnings if f not in result.findings]  # the template's and notebooks'
     if args.format == "json":
         doc = {
             "file": str(args.workbook),

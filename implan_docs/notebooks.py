@@ -49,18 +49,42 @@ class Outcome:
 
 
 def discover(extra_dirs: Iterable[str | Path] = (), builtin: bool = True) -> list[SectionNotebook]:
-    """The built-in section notebooks plus the user's (a user's ``NN-name`` replaces a built-in ``name``)."""
+    """The built-in section notebooks plus the user's (a user's ``NN-name`` replaces a built-in ``name``).
+    The first notebook breaking the contract stops it (:func:`notebook_findings` lists them all)."""
     found: dict[str, SectionNotebook] = {}
     dirs = ([BUILTIN] if builtin else []) + [Path(d) for d in extra_dirs]
     for folder in dirs:
-        if not folder.is_dir():
-            raise ImplanError("notebook folder not found", Location(file=str(folder)))
-        for path in sorted(folder.glob("*.ipynb")):
+        for path in _section_files(folder):
             match = _NAME.match(path.stem)
-            if not match:
-                continue
             found[match["name"]] = SectionNotebook(match["name"], int(match["order"]), path, declared_parameters(path))
     return sorted(found.values(), key=lambda nb: (nb.order, nb.name))
+
+
+def _section_files(folder: Path) -> list[Path]:
+    if not folder.is_dir():
+        raise ImplanError("notebook folder not found", Location(file=str(folder)))
+    return [p for p in sorted(folder.glob("*.ipynb")) if _NAME.match(p.stem)]
+
+
+def notebook_findings(dirs: Iterable[str | Path]) -> list:
+    """Every contract problem of the section notebooks in ``dirs`` as located findings (E193), all at once
+    (``implan check --notebooks``)."""
+    from .findings import make
+
+    out = []
+    for folder in dirs:
+        folder = Path(folder)
+        try:
+            files = _section_files(folder)
+        except ImplanError as exc:
+            out.append(make("E193", exc.location, problem=exc.message))
+            continue
+        for path in files:
+            try:
+                declared_parameters(path)
+            except ImplanError as exc:
+                out.append(make("E193", exc.location, problem=exc.message))
+    return out
 
 
 def declared_parameters(path: Path) -> tuple[str, ...]:

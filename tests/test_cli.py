@@ -242,5 +242,13 @@ def test_check_a_template_and_own_notebooks(tmp_path, capsys):
     folder.mkdir()
     (folder / "95-notes.ipynb").write_text(json.dumps({"cells": [], "metadata": {}, "nbformat": 4,
                                                        "nbformat_minor": 5}), encoding="utf-8")
-    code, _, err = run(capsys, "check", EXAMPLE, "--notebooks", folder)
-    assert code == 1 and "95-notes.ipynb: no cell tagged 'parameters'" in err
+    (folder / "96-broken.ipynb").write_text("{not json", encoding="utf-8")
+    (folder / "97-bare.ipynb").write_text(json.dumps({"cells": [
+        {"cell_type": "code", "metadata": {"tags": ["parameters"]}, "source": "workbook = ''", "outputs": [],
+         "execution_count": None}], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}), encoding="utf-8")
+    code, out, _ = run(capsys, "check", EXAMPLE, "--notebooks", folder)
+    lines = [ln for ln in out.splitlines() if ": E193 " in ln]
+    assert code == 1 and len(lines) == 3  # every notebook's problem at once, each located
+    assert any("95-notes.ipynb: E193 section notebook problem: no cell tagged 'parameters'" in ln for ln in lines)
+    assert any("96-broken.ipynb: E193" in ln and "not a readable notebook" in ln for ln in lines)
+    assert any("97-bare.ipynb: E193" in ln and "does not declare output" in ln for ln in lines)
