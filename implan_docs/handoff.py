@@ -27,7 +27,7 @@ from . import __version__, trust
 from .build import TEMPLATE, BuildResult, build_plan, output_stem
 from .phases import Checked, check_plan
 from .errors import ImplanError, Location, ValidationFailed
-from .docx.review_copy import review_copy, reviewer_guide
+from .docx.review_copy import review_copy
 from .fileio import atomic_write_bytes, atomic_write_text, ensure_dir, read_zip_member, zip_bytes
 from .publish import open_staging, preflight, publish, remove_staging
 from .publish import read_manifest as published_manifest
@@ -147,6 +147,23 @@ def make_handoff(workbook: str | Path, output: str | Path, *, reviewers: Sequenc
     finally:
         remove_staging(staging, lock)
     return HandoffResult(package, build, manifest, reused, [f"{folder}/{name}" for name, _, _ in entries])
+
+
+def reviewer_guide(checked: Checked, template: str | Path, reviewers: Sequence[Reviewer], due: date | None,
+                   files: dict[str, str], keep_links: bool = False) -> bytes:
+    """The one-page guide in the plan's language (:mod:`implan_docs.sections.guide`), rendered by the
+    assembler in the template's styles without its title page, headers and footers."""
+    from datetime import datetime
+
+    from .docx.assemble import assemble_page
+    from .i18n import Messages
+    from .sections.guide import guide_fragment
+
+    p = checked.plan.project
+    title = f"{Messages(checked.plan.language)('guide.title')} – {p.name}"
+    when = datetime.combine(checked.schedule.status_date, datetime.min.time())
+    return assemble_page(template, guide_fragment(checked, reviewers, due, files), checked.plan.language,
+                         title=title, author=p.manager, when=when, keep_links=keep_links)
 
 
 def read_manifest(package: str | Path) -> dict:

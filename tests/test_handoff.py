@@ -244,10 +244,44 @@ def test_reviewer_guide_in_traditional_chinese(tmp_path):
     data = reviewer_guide(checked, TEMPLATE, [Reviewer("王小明", "ming@example.tw")], DUE, names)
     assert data == reviewer_guide(checked, TEMPLATE, [Reviewer("王小明", "ming@example.tw")], DUE, names)
     guide = docx.Document(io.BytesIO(data))
-    text = "\n".join(p.text for p in guide.paragraphs)
+    text = "\n".join([p.text for p in guide.paragraphs]
+                     + [c.text for table in guide.tables for row in table.rows for c in row.cells])
     for expected in ("審閱指引", "請於2026年12月4日前提供意見。", "王小明 <ming@example.tw>", "審閱重點", "如何提供意見",
                      "團隊已知的待釐清問題", "Tasks!D3", "Nobody Known"):
         assert expected in text, expected
     fonts = guide.styles.element.find(f"{qn('w:docDefaults')}/{qn('w:rPrDefault')}/{qn('w:rPr')}/{qn('w:rFonts')}")
     assert fonts.get(qn("w:eastAsia")) or fonts.get(qn("w:eastAsiaTheme"))
     assert guide.core_properties.language == "zh-TW"
+
+
+def test_the_reviewer_guide_is_one_page_rendered_by_the_assembler(tmp_path):
+    """The guide is blocks through the assembler (template styles, unnumbered headings, no title page or
+    headers) and stays one page with many open findings: LibreOffice, as a second reader, counts pages."""
+    import subprocess
+
+    from plans import minimal_rows, write_plan
+    from pypdf import PdfReader
+
+    from implan_docs.build import TEMPLATE
+    from implan_docs.handoff import reviewer_guide
+
+    rows = minimal_rows()
+    for i in range(12):
+        rows["Tasks"].append(dict(rows["Tasks"][0], ID=f"T{10 + i}", Task=f"Extra work {i}", Owner=f"Unknown {i}"))
+    checked = check_plan(write_plan(tmp_path / "many.xlsx", rows=rows))
+    assert len(checked.warnings) >= 12
+    data = reviewer_guide(checked, TEMPLATE, [Reviewer("Ann Lee", "ann@example.org")], DUE,
+                          {"docx": "a-review.docx", "pdf": "a.pdf", "xlsx": "a-filled.xlsx"})
+    guide = docx.Document(io.BytesIO(data))
+    assert not any(s.header.paragraphs and s.header.paragraphs[0].text for s in guide.sections)
+    headings = [p for p in guide.paragraphs if p.style.name.startswith("Heading")]
+    assert headings and all(p._p.find(f"{qn('w:pPr')}/{qn('w:numPr')}/{qn('w:numId')}") is not None
+                            for p in headings)  # numbering switched off on each
+    (table,) = guide.tables
+    assert len(table.rows) == 1 + 6 + 1 and "and 6 more" in table.rows[-1].cells[1].text
+    path = tmp_path / "guide.docx"
+    path.write_bytes(data)
+    subprocess.run(["soffice", "--headless", f"-env:UserInstallation=file://{tmp_path}/lo", "--convert-to", "pdf",
+                    "--outdir", str(tmp_path), str(path)], check=True, capture_output=True, timeout=180)
+    assert len(PdfReader(str(tmp_path / "guide.pdf")).pages) == 1
+

@@ -94,8 +94,60 @@ def assemble(
     return atomic_write_bytes(out_path, X.package_bytes(document))
 
 
+def assemble_page(template_path: str | Path | None, fragment: B.Fragment, language: str, *,
+                  title: str, author: str, when: date | datetime, keep_links: bool = False) -> bytes:
+    """A short stand-alone document (the reviewer guide) rendered from ``fragment``'s blocks in the
+    template's styles: the template's body, title page, headers and footers are left out, headings are
+    not numbered. Returns the .docx bytes (deterministic: ``when`` fixes the core properties' dates)."""
+    document, info = load_template(template_path, keep_links=keep_links)
+    body = document.element.body
+    final = _bare_page(document)
+    anchor = X.parse_one("<w:p/>")
+    if final is not None:
+        final.addprevious(anchor)
+    else:
+        body.append(anchor)
+    asm = _Assembler(document, info, Messages(language), Path("."), {}, numbered_headings=False)
+    asm.render_fragment(fragment, anchor)
+    anchor.getparent().remove(anchor)
+    set_language(document, language)
+    if not isinstance(when, datetime):
+        when = datetime(when.year, when.month, when.day)
+    cp = document.core_properties
+    cp.title = X.sanitize(title)[:255]
+    cp.author = cp.last_modified_by = X.sanitize(author)[:255]
+    cp.language = language
+    cp.created = cp.modified = when
+    cp.revision = 1
+    X.repair(document)
+    return X.package_bytes(document)
+
+
+def _bare_page(document):
+    """Empty the template's body and drop its headers, footers and title page (placeholders live there);
+    return the final section properties."""
+    body = document.element.body
+    final = body.find(X.W_SECTPR)
+    for child in list(body):
+        if child is not final:
+            body.remove(child)
+    if final is None:
+        return None
+    rids = []
+    for ref in final.findall(qn("w:headerReference")) + final.findall(qn("w:footerReference")):
+        rids.append(ref.get(qn("r:id")))
+        final.remove(ref)
+    for el in final.findall(qn("w:titlePg")):
+        final.remove(el)
+    for rid in rids:
+        if rid:
+            document.part.drop_rel(rid)
+    return final
+
+
 class _Assembler:
-    def __init__(self, document, info: TemplateInfo, t: Messages, assets_dir: Path, toc_pages: Mapping[str, int]):
+    def __init__(self, document, info: TemplateInfo, t: Messages, assets_dir: Path, toc_pages: Mapping[str, int],
+                 numbered_headings: bool = True):
         self.doc = document
         self.body = document.element.body
         self.info = info
@@ -115,6 +167,7 @@ class _Assembler:
         self.next_bookmark_id = max(ids, default=0) + 1
         self.bookmarks = 0
         self.numbered = {lvl: self._style_numbered(f"Heading {lvl}") for lvl in (1, 2, 3)}
+        self.unnumbered = not numbered_headings  # headings keep their style but not its numbering
         self.buffer: list[str] = []
         self.anchor = None
         self.landscape = False
@@ -405,6 +458,10 @@ class _Assembler:
         bid, name = self.new_bookmark()
         self.entries.append(IndexEntry("heading", level, number, text, name))
         sid = self.sid(f"Heading {level}")
+        if self.unnumbered:
+            off = '<w:numPr><w:ilvl w:val="0"/><w:numId w:val="0"/></w:numPr>' if self.numbered[level] else ""
+            self.buffer.append(f'<w:p><w:pPr><w:pStyle w:val="{sid}"/>{off}</w:pPr>{X.run_xml(text)}</w:p>')
+            return
         self.buffer.append(f'<w:p><w:pPr><w:pStyle w:val="{sid}"/></w:pPr>{X.bookmark(bid, name, X.run_xml(text))}</w:p>')
 
     def paragraph(self, block: B.Paragraph) -> None:
