@@ -1,6 +1,6 @@
 """The plan model: typed, immutable records of what the workbook says. No I/O here.
 
-``workbook.py`` is the only producer of a :class:`Plan` from a file; everything downstream (validation,
+``xlsx/reader.py`` is the only producer of a :class:`Plan` from a file; everything downstream (validation,
 schedule, sections, charts, document) consumes it. Each record keeps the Excel row it came from and any
 custom columns (``extra``) so that errors can point at cells and nothing the user wrote is lost.
 """

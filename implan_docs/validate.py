@@ -1,6 +1,6 @@
 """Plan -> findings: the cross-record rules of the contract, and the questions a reviewer would ask.
 
-Cell-level problems (types, ranges, required cells) are found while reading (``workbook.py``); this
+Cell-level problems (types, ranges, required cells) are found while reading (``xlsx/reader.py``); this
 module checks what needs the whole plan: unique IDs, references between sheets, dependency cycles,
 RACI completeness, owners known in People, and the "no question left unanswered" findings.
 

@@ -1,6 +1,6 @@
 """Read a plan workbook (.xlsx) into a :class:`~implan_docs.model.Plan`, collecting located findings.
 
-The only module that reads workbooks with openpyxl (writing lives in ``filled.py`` and ``template_book.py``).
+The reader of the .xlsx wing (writing lives in ``filled.py``, ``new.py`` and ``review_rows.py`` beside it).
 It follows ``plan-workbook.md``: sheets and columns are found by header text (case, surrounding spaces and a
 trailing ``*`` ignored), in any order; unknown columns and sheets are kept; empty rows are skipped; every
 cell-level problem becomes an error Finding naming file, sheet, cell and column, and reading goes on so
@@ -642,7 +642,7 @@ def _fmt_num(n: float) -> str:
 def read_plan(path: str | Path) -> tuple[m.Plan, list[Finding]]:
     """Read a plan workbook. Returns the plan and the findings of reading (cell-level errors and warnings).
 
-    Raises :class:`WorkbookError` when the file cannot be opened as a workbook at all (see ``safety.py``).
+    Raises :class:`WorkbookError` when the file cannot be opened as a workbook at all (see ``guard.py``).
     Cross-reference rules live in :mod:`implan_docs.validate`.
     """
     reader = _Reader(Path(path))
