@@ -18,6 +18,7 @@ is the commit point.
 from __future__ import annotations
 
 import contextlib
+import errno
 import fcntl
 import hashlib
 import json
@@ -323,7 +324,8 @@ _STAGING_KIND = "staging-folder"
 
 def open_staging(output: Path):
     """A fresh staging folder beside ``output`` (same file system, so the final moves are renames), locked
-    for as long as this process lives; returns (folder, lock file).
+    for as long as this process lives; returns (folder, lock file). Where the folder holding ``output``
+    is not writable (``-o ~``), it goes into ``output/.implan/`` instead.
 
     Staging folders of killed runs are cleaned here — but only those this user's tool made (a signed
     marker bound to the folder's inode): first any half-done publish of theirs is undone, so ``output`` is
@@ -331,28 +333,47 @@ def open_staging(output: Path):
     """
     parent = output.parent
     prefix = f".{output.name}.staging-"
-    for stale in sorted(parent.glob(glob_escape(prefix) + "*")):
-        if stale not in _OPEN and _ours(stale) and not _in_use(stale):
-            with contextlib.suppress(OSError):
-                recover(stale, output)
-            shutil.rmtree(stale, ignore_errors=True)
-    staging = None
+    private = output / STATE_DIR  # where staging goes when the parent folder is not writable (-o ~)
+    for home in (parent, private):
+        if not home.is_dir() or home.is_symlink():
+            continue
+        for stale in sorted(home.glob(glob_escape(prefix) + "*")):
+            if stale not in _OPEN and _ours(stale) and not _in_use(stale):
+                with contextlib.suppress(OSError):
+                    recover(stale, output)
+                shutil.rmtree(stale, ignore_errors=True)
     try:
-        staging = Path(tempfile.mkdtemp(prefix=f"{prefix}{os.getpid()}-", dir=parent))
-        lock = open(staging / ".lock", "w")  # noqa: SIM115 - held until the run ends
-        # A POSIX record lock belongs to this process alone: section workers it forks do not inherit it,
-        # so workers orphaned by a killed build do not keep its staging folder alive.
-        fcntl.lockf(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        (staging / _MARK).write_text(trust.sign(_STAGING_KIND, {"pid": os.getpid()}, trust.folder_binding(staging)))
+        staging, lock = _new_staging(parent, prefix)
     except OSError as exc:
-        if staging is not None:
-            shutil.rmtree(staging, ignore_errors=True)
-        raise output_error(parent, exc) from exc
+        if exc.errno not in (errno.EACCES, errno.EPERM, errno.EROFS) or not output.is_dir():
+            raise output_error(parent, exc) from exc
+        try:  # the same file system as the output folder, so the final moves are still renames
+            if os.path.lexists(private) and not stat.S_ISDIR(os.lstat(private).st_mode):
+                raise CollisionError(f"'{STATE_DIR}' is not the tool's folder; move it away",
+                                     Location(file=str(private)))
+            private.mkdir(mode=0o700, exist_ok=True)
+            staging, lock = _new_staging(private, prefix)
+        except OSError as exc2:
+            raise output_error(output, exc2) from exc2
     _OPEN.add(staging)
     return staging, lock
 
 
 _OPEN: set[Path] = set()  # this process's own staging folders (its POSIX locks do not exclude itself)
+
+
+def _new_staging(home: Path, prefix: str):
+    staging = Path(tempfile.mkdtemp(prefix=f"{prefix}{os.getpid()}-", dir=home))
+    try:
+        lock = open(staging / ".lock", "w")  # noqa: SIM115 - held until the run ends
+        # A POSIX record lock belongs to this process alone: section workers it forks do not inherit it,
+        # so workers orphaned by a killed build do not keep its staging folder alive.
+        fcntl.lockf(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        (staging / _MARK).write_text(trust.sign(_STAGING_KIND, {"pid": os.getpid()}, trust.folder_binding(staging)))
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return staging, lock
 
 
 def glob_escape(text: str) -> str:

@@ -277,3 +277,30 @@ def test_the_signing_key_is_private(tmp_path, monkeypatch):
         assert trust.signing_key() != key
     finally:
         trust.signing_key.cache_clear()
+
+
+def test_an_output_folder_whose_parent_is_read_only_still_builds(tmp_path, capsys):
+    """``-o ~`` with /home not writable: staging goes into OUT/.implan/ (same file system), and is gone after."""
+    import subprocess
+
+    if os.geteuid() != 0:
+        pytest.skip("a read-only parent needs mounts (root)")
+    plan = write_plan(tmp_path / "plan.xlsx")
+    parent = tmp_path / "home"
+    parent.mkdir()
+    subprocess.run(["mount", "-t", "tmpfs", "-o", "size=64m", "tmpfs", str(parent)], check=True)
+    try:
+        out = parent / "me"
+        out.mkdir()
+        subprocess.run(["mount", "-t", "tmpfs", "-o", "size=64m", "tmpfs", str(out)], check=True)
+        try:
+            subprocess.run(["mount", "-o", "remount,ro", str(parent)], check=True)
+            (out / "notes.txt").write_text("mine")
+            assert build(plan, out) == 0, capsys.readouterr().err
+            assert (out / f"{STEM}.docx").is_file() and (out / "notes.txt").read_text() == "mine"
+            assert sorted(p.name for p in (out / ".implan").iterdir()) == ["manifest.json"]
+            assert build(plan, out) == 0  # and again, replacing its own files
+        finally:
+            subprocess.run(["umount", str(out)], check=True)
+    finally:
+        subprocess.run(["umount", "-l", str(parent)], check=True)
