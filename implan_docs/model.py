@@ -19,6 +19,7 @@ TASK_STATUSES = ("Not started", "In progress", "Done", "Blocked")
 RISK_STATUSES = ("Open", "Closed", "Occurred")
 PROJECT_STATUSES = ("Draft", "In review", "Approved")
 RESOURCE_TYPES = ("Personnel", "Money", "Software", "Equipment", "Material", "Time")
+DISTRIBUTIONS = ("Triangular", "PERT")  # of a three-point estimate in the schedule simulation
 RESOURCE_STATUSES = ("Requested", "Approved")
 RESEARCH_METHODS = ("Interview", "Survey", "Focus group", "Observation", "Document")
 SWOT_KINDS = ("Strength", "Weakness", "Opportunity", "Threat")
@@ -71,6 +72,11 @@ class Project:
     confidentiality: str = ""
     language: str = "en"
     working_days: str = "Mon-Fri"
+    # schedule confidence (plan-workbook.md, "Schedule confidence")
+    confidence: float = 80.0  # percent: the level the document quotes besides P50
+    simulations: int = 10_000
+    seed: int = 1
+    distribution: str = "Triangular"  # or "PERT"
     extra: Extra = ()  # unknown Project fields: (field as written, value)
     rows: tuple[tuple[str, int], ...] = ()  # canonical field -> row, for locations
 
@@ -150,6 +156,18 @@ class Task:
     progress: float | None = None  # 0-100
     row: int = 0
     extra: Extra = ()
+    # schedule confidence: a three-point estimate in working days (all three or none), the approved dates
+    optimistic: float | None = None
+    most_likely: float | None = None  # None with the other two given: the Duration
+    pessimistic: float | None = None
+    baseline_start: date | None = None
+    baseline_finish: date | None = None
+
+    @property
+    def has_estimate(self) -> bool:
+        """A three-point estimate the simulation draws from (milestones and fixed tasks keep their dates)."""
+        return (self.optimistic is not None and self.pessimistic is not None
+                and not self.milestone and not self.is_fixed)
 
     @property
     def is_fixed(self) -> bool:
@@ -231,6 +249,7 @@ class Resource:
     status: str = ""
     row: int = 0
     extra: Extra = ()
+    actual_cost: float | None = None  # spent on this line as of the status date
 
     @property
     def total_cost(self) -> float | None:

@@ -184,7 +184,7 @@ def test_a_plan_started_from_the_ready_to_fill_workbook(tmp_path):
     filled = openpyxl.load_workbook(out)
     tasks = filled["Tasks"]
     header = cell_by_header(tasks, "Early start", 1)
-    assert header.column == 13  # right after Progress
+    assert header.column == 18  # right after the contract columns (Progress ... Baseline finish)
     assert header.font.b and header.fill.fgColor.rgb == tasks["L1"].fill.fgColor.rgb != "00000000"  # styled alike
     assert cell_by_header(tasks, "Early finish", 3).value.date() == date(2027, 3, 4)
     assert cell_by_header(tasks, "Critical", 4).value is None  # prepared rows stay empty

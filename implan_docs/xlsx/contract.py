@@ -46,7 +46,8 @@ SHEETS: tuple[SheetSpec, ...] = (
         _c("ID", "id", True), _c("Task", required=True), _c("Deliverable", "ref"), _c("Owner", required=True),
         _c("Start", "date"), _c("Finish", "date"), _c("Duration", "int"), _c("Depends on", "depends"),
         _c("Milestone", "bool"), _c("Buffer", "int"), _c("Status", "enum", choices=m.TASK_STATUSES),
-        _c("Progress", "percent"))),
+        _c("Progress", "percent"), _c("Optimistic", "number"), _c("Most likely", "number"),
+        _c("Pessimistic", "number"), _c("Baseline start", "date"), _c("Baseline finish", "date"))),
     SheetSpec("Risks", True, (
         _c("ID", "id", True), _c("Risk", required=True), _c("Category"), _c("Likelihood", "likert", True),
         _c("Impact", "likert", True), _c("Mitigation", required=True), _c("Contingency"), _c("Owner", required=True),
@@ -58,7 +59,8 @@ SHEETS: tuple[SheetSpec, ...] = (
     SheetSpec("Resources", False, (
         _c("Resource", required=True), _c("Type", "enum", True, m.RESOURCE_TYPES), _c("Quantity", "number"),
         _c("Unit"), _c("Unit cost", "number"), _c("Cost", "number"), _c("For", "ref"), _c("From", "date"),
-        _c("To", "date"), _c("Approver"), _c("Status", "enum", choices=m.RESOURCE_STATUSES))),
+        _c("To", "date"), _c("Approver"), _c("Status", "enum", choices=m.RESOURCE_STATUSES),
+        _c("Actual cost", "number"))),
     SheetSpec("Research", False, (
         _c("Method", "enum", True, m.RESEARCH_METHODS), _c("Source", required=True), _c("Date", "date"),
         _c("Finding", required=True), _c("Effect on plan"))),
@@ -89,6 +91,10 @@ PROJECT_FIELDS: dict[str, tuple[str, bool, tuple[str, ...]]] = {
     "Confidentiality": ("text", False, ()),
     "Language": ("language", False, ()),
     "Working days": ("week", False, ()),
+    "Confidence": ("confidence", False, ()),
+    "Simulations": ("simulations", False, ()),
+    "Seed": ("seed", False, ()),
+    "Distribution": ("enum", False, m.DISTRIBUTIONS),
 }
 
 

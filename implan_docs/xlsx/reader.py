@@ -446,6 +446,10 @@ class _Reader:
             confidentiality=values.get("Confidentiality") or "",
             language=values.get("Language") or "en",
             working_days=values.get("Working days") or "Mon-Fri",
+            confidence=values.get("Confidence") or 80.0,
+            simulations=values.get("Simulations") or 10_000,
+            seed=values.get("Seed") if values.get("Seed") is not None else 1,
+            distribution=values.get("Distribution") or "Triangular",
             extra=tuple(extra),
             rows=tuple(rows),
         )
@@ -471,6 +475,21 @@ class _Reader:
             if n is None or n < 0:
                 self.add("E127", loc, value=_as_text(raw)[:60])
             return n
+        if kind == "confidence":  # a percent: 80, "80%", or 0.8 from a cell formatted as a percentage
+            n = _parse_number(str(raw).strip().rstrip("%").strip()) if isinstance(raw, str) else _parse_number(raw)
+            if n is not None and 0 < n < 1:
+                n *= 100
+            if n is None or not 1 <= n <= 99.9:
+                self.add("E146", loc, value=_as_text(raw)[:60])
+                return None
+            return float(n)
+        if kind in ("simulations", "seed"):
+            n = _parse_number(raw)
+            low, high = (100, 1_000_000) if kind == "simulations" else (0, 2**32 - 1)
+            if n is None or n != int(n) or not low <= n <= high:
+                self.add("E147" if kind == "simulations" else "E124", loc, value=_as_text(raw)[:60])
+                return None
+            return int(n)
         if kind == "currency":
             text = _as_text(raw).upper()
             if not re.fullmatch(r"[A-Z]{3}", text):
@@ -507,7 +526,8 @@ class _Reader:
             id=r["ID"], name=r["Task"], owner=r["Owner"], deliverable=r["Deliverable"], start=r["Start"],
             finish=r["Finish"], duration=r["Duration"], depends=r["Depends on"] or (),
             milestone=bool(r["Milestone"]), buffer=r["Buffer"] or 0, status=r["Status"], progress=r["Progress"],
-            row=r["_row"], extra=r["_extra"])
+            row=r["_row"], extra=r["_extra"], optimistic=r["Optimistic"], most_likely=r["Most likely"],
+            pessimistic=r["Pessimistic"], baseline_start=r["Baseline start"], baseline_finish=r["Baseline finish"])
 
     def _risk(self, r) -> m.Risk:
         return m.Risk(r["ID"], r["Risk"], r["Likelihood"], r["Impact"], r["Mitigation"], r["Owner"], r["Category"],
@@ -520,7 +540,7 @@ class _Reader:
 
     def _resource(self, r) -> m.Resource:
         return m.Resource(r["Resource"], r["Type"], r["Quantity"], r["Unit"], r["Unit cost"], r["Cost"], r["For"],
-                          r["From"], r["To"], r["Approver"], r["Status"], r["_row"], r["_extra"])
+                          r["From"], r["To"], r["Approver"], r["Status"], r["_row"], r["_extra"], r["Actual cost"])
 
     def _review(self, r) -> m.ReviewItem:
         return m.ReviewItem(r["ID"], r["Section"], r["Anchor"], r["Comment"], r["Reviewer"], r["Date"], r["Status"],
