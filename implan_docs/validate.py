@@ -28,6 +28,7 @@ def validate(plan: m.Plan) -> list[Finding]:
     out += _unique_ids(plan)
     out += _references(plan)
     out += _tasks(plan)
+    out += _estimates(plan)
     out += _cycles(plan)
     out += _raci(plan)
     out += _questions(plan)
@@ -116,6 +117,68 @@ def _tasks(plan: m.Plan) -> Iterable[Finding]:
             yield make("W211", plan.loc("Tasks", t.row, "Duration"), item=t.id)
         if t.status == "Done" and t.progress is not None and t.progress < 100:
             yield make("W214", plan.loc("Tasks", t.row, "Progress"), item=t.id, value=f"{t.progress:g}")
+
+
+ESTIMATE_COLUMNS = ("Optimistic", "Most likely", "Pessimistic")
+
+
+def _estimates(plan: m.Plan) -> Iterable[Finding]:
+    """Three-point estimates and baseline dates (plan-workbook.md, "Schedule confidence").
+
+    E132: Optimistic and Pessimistic both, or neither (Most likely may be blank: it is the Duration; alone
+    it is incomplete too), at the first empty one. E133: 0 <= Optimistic <= Most likely (or Duration) <=
+    Pessimistic, at the first cell, left to right, that is below 0 or above a later value. W217: a
+    milestone or a fixed task (Start and Finish) keeps its dates in every simulation, so its estimate is
+    ignored. E134: Baseline finish before Baseline start.
+    """
+    for t in plan.tasks:
+        if not t.id:
+            continue
+        row = t.row
+        values = (t.optimistic, t.most_likely, t.pessimistic)
+        given = [c for c, v in zip(ESTIMATE_COLUMNS, values) if v is not None]
+        if given:
+            if t.optimistic is None or t.pessimistic is None:
+                missing = [c for c in ("Optimistic", "Pessimistic") if getattr(t, c.lower()) is None]
+                yield make("E132", plan.loc("Tasks", row, missing[0]), item=t.id, missing=", ".join(missing))
+            else:
+                broken = _estimate_out_of_order(t)
+                if broken:
+                    column, value = broken
+                    yield make("E133", plan.loc("Tasks", row, column), item=t.id, column=column, value=value,
+                               values=_estimate_values(t))
+            if t.milestone or (t.start is not None and t.finish is not None):
+                yield make("W217", plan.loc("Tasks", row, given[0]), item=t.id)
+        if t.baseline_start and t.baseline_finish and t.baseline_finish < t.baseline_start:
+            yield make("E134", plan.loc("Tasks", row, "Baseline finish"), item=t.id,
+                       start=t.baseline_start.isoformat(), finish=t.baseline_finish.isoformat())
+
+
+def _most_likely(t: m.Task) -> float | None:
+    """Most likely as written, else the Duration (a milestone's estimate has no Duration to stand for)."""
+    if t.most_likely is not None:
+        return t.most_likely
+    return t.duration if t.duration is not None and not t.milestone else None
+
+
+def _estimate_out_of_order(t: m.Task) -> tuple[str, str] | None:
+    """(column, value) of the first estimate cell below 0 or above a later value; None when in order."""
+    likely = _most_likely(t)
+    if t.optimistic < 0:
+        return "Optimistic", f"{t.optimistic:g}"
+    if t.optimistic > t.pessimistic or (likely is not None and t.optimistic > likely):
+        return "Optimistic", f"{t.optimistic:g}"
+    if likely is not None and likely > t.pessimistic:
+        if t.most_likely is not None:
+            return "Most likely", f"{t.most_likely:g}"
+        return "Pessimistic", f"{t.pessimistic:g}"  # below the Duration the blank Most likely stands for
+    return None
+
+
+def _estimate_values(t: m.Task) -> str:
+    likely = (f"Most likely {t.most_likely:g}" if t.most_likely is not None
+              else f"Duration {t.duration:g}" if t.duration is not None and not t.milestone else "")
+    return ", ".join(p for p in (f"Optimistic {t.optimistic:g}", likely, f"Pessimistic {t.pessimistic:g}") if p)
 
 
 def _cycles(plan: m.Plan) -> Iterable[Finding]:
@@ -262,7 +325,7 @@ def _questions(plan: m.Plan) -> Iterable[Finding]:
             missing = [name for name, value in (("Contingency", r.contingency), ("Trigger", r.trigger)) if not value]
             if missing:
                 yield make("W206", plan.loc("Risks", r.row, missing[0]), item=r.id, score=r.score,
-                           missing=" and ".join(missing))
+                           missing=", ".join(missing))
     if plan.tasks and not any(t.milestone for t in plan.tasks):
         yield make("W208", plan.loc("Tasks", None, "Milestone"))
     yield from _owners(plan)
