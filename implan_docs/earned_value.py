@@ -22,6 +22,7 @@ Figures keep full precision (plain floats); round only for display. Money is in 
 """
 from __future__ import annotations
 
+from bisect import bisect_left
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
@@ -117,11 +118,11 @@ def earned_value(plan: Plan, schedule: Schedule) -> EarnedValueReport | None:
                           r.actual_cost, in_bac))
 
     project = _sum(lines)
-    deliverables: dict[str, EarnedValue] = {}
-    for d in plan.deliverables:
-        mine = [ln for ln in lines if ln.deliverable == d.id and (ln.in_bac or ln.actual_cost is not None)]
-        if mine and d.id not in deliverables:
-            deliverables[d.id] = _sum(mine)
+    by_deliverable: dict[str, list[Line]] = {}
+    for ln in lines:
+        if ln.deliverable and (ln.in_bac or ln.actual_cost is not None):
+            by_deliverable.setdefault(ln.deliverable, []).append(ln)
+    deliverables = {d.id: _sum(by_deliverable[d.id]) for d in plan.deliverables if d.id in by_deliverable}
     return EarnedValueReport(project, deliverables, _curve(plans, project, sd, cal), sd, plan.project.currency,
                              tuple(lines))
 
@@ -245,14 +246,25 @@ def _curve(plans, project: EarnedValue, sd: date, cal: Calendar):
     day = sd
     while day >= first:
         day -= week
+    days = [day]
+    while not (days[-1] >= sd and days[-1] >= last):
+        days.append(days[-1] + week)
+    # each line adds its whole cost from the first point on or after its finish, a share at points inside
+    spans: dict[tuple[date, date, int], float] = {}  # lines over the same span are spread together
+    for cost, start, finish, n in plans:
+        if cost:
+            spans[(start, finish, n)] = spans.get((start, finish, n), 0.0) + cost
+    pv = [0.0] * len(days)
+    whole = [0.0] * (len(days) + 1)
+    for (start, finish, n), cost in spans.items():
+        done = bisect_left(days, finish)
+        whole[done] += cost
+        for k in range(bisect_left(days, start), done):
+            pv[k] += _planned(cost, start, finish, n, days[k], cal)
+    running = 0.0
     points = []
-    while True:
-        pv = sum(_planned(c, s, f, n, day, cal) for c, s, f, n in plans)
-        if day == sd:
-            points.append((day, pv, project.ev, project.ac))
-        else:
-            points.append((day, pv, None, None))
-        if day >= sd and day >= last:
-            break
-        day += week
+    for k, day in enumerate(days):
+        running += whole[k]
+        value = running + pv[k]
+        points.append((day, value, project.ev, project.ac) if day == sd else (day, value, None, None))
     return tuple(points)
