@@ -142,10 +142,10 @@ def earned_value_findings(plan: Plan, report: EarnedValueReport | None) -> list[
                if ev != report.project]
     for item, ev, loc in scopes:
         if ev.spi is not None and ev.spi < THRESHOLD:
-            out.append(make("W215", loc, item=item, spi=f"{ev.spi:.2f}", date=when, ev=money(ev.ev),
-                            pv=money(ev.pv), currency=currency, share=f"{ev.spi:.0%}"))
+            out.append(make("W215", loc, item=item, spi=index(ev.spi), date=when, ev=money(ev.ev),
+                            pv=money(ev.pv), currency=currency, share=percent(ev.spi)))
         if ev.cpi is not None and ev.cpi < THRESHOLD:
-            out.append(make("W216", loc, item=item, cpi=f"{ev.cpi:.2f}", date=when, ev=money(ev.ev),
+            out.append(make("W216", loc, item=item, cpi=index(ev.cpi), date=when, ev=money(ev.ev),
                             ac=money(ev.ac), currency=currency))
     if any(ln.actual_cost is not None for ln in report.lines):
         for ln in report.lines:
@@ -168,6 +168,20 @@ def is_reserve(resource: Resource) -> bool:
     if isinstance(value, str):
         return value.strip().casefold() in _YES
     return bool(value)
+
+
+def index(value: float) -> str:
+    """A performance index for messages: two decimals, more when two would show 0.90 for one below it."""
+    digits = 2
+    while value < THRESHOLD <= round(value, digits) and digits < 6:
+        digits += 1
+    return f"{value:.{digits}f}"
+
+
+def percent(value: float) -> str:
+    """The index as a percentage, to the precision :func:`index` shows it: 0.87 -> "87%", 0.8996 -> "89.96%"."""
+    shown = index(value)
+    return f"{float(shown):.{len(shown.split('.')[1]) - 2}%}"
 
 
 def money(value: float) -> str:

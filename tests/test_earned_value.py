@@ -280,3 +280,10 @@ def test_a_deliverables_figures_equal_to_the_projects_are_not_repeated(tmp_path)
                    eac=10_000, etc=5_000, vac=-4_000)
     found = earned_value_findings(plan, report)
     assert [(f.code, f.location.sheet) for f in found] == [("W215", "Resources"), ("W216", "Resources")]
+
+
+def test_an_index_just_below_0_9_is_not_shown_as_0_90():
+    from implan_docs.earned_value import index
+
+    assert (index(0.868), index(0.8996), index(0.8951), index(0.9), index(1.25)) == (
+        "0.87", "0.8996", "0.895", "0.90", "1.25")
