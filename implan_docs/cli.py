@@ -55,8 +55,10 @@ def _parser() -> argparse.ArgumentParser:
 
     s = sub.add_parser("schedule", help="compute the schedule and write the filled workbook")
     s.add_argument("workbook", type=Path)
-    s.add_argument("-o", "--output", type=Path, required=True, help="filled workbook to write (.xlsx)")
+    s.add_argument("-o", "--output", type=Path, help="filled workbook to write (.xlsx)")
     s.add_argument("--status-date", type=_date)
+    s.add_argument("--format", choices=["text", "json"], default="text",
+                   help="json: print finish, confidence (Monte Carlo), earned value, milestones and tasks")
     s.add_argument("--force", action="store_true",
                    help="replace an existing file that implan did not write (never the input itself)")
 
@@ -248,23 +250,38 @@ def _summary(name: str, errors: int, warnings: int) -> str:
 
 def cmd_schedule(args) -> int:
     from .phases import check_plan
-    from .xlsx.filled import write_filled_workbook
     from .publish import claim_file, record_file
 
-    if args.output.suffix.lower() != ".xlsx":
-        raise UsageError("the filled workbook must be an .xlsx file", Location(file=str(args.output)))
-    _refuse_overwriting_input(args.workbook, args.output)
-    output = Path(os.path.abspath(args.output))
-    claim_file(output, force=args.force, inputs=[args.workbook])
+    if args.output is None and args.format != "json":
+        raise UsageError("give -o FILLED.xlsx, or --format json to print the schedule")
+    output = None
+    if args.output is not None:
+        if args.output.suffix.lower() != ".xlsx":
+            raise UsageError("the filled workbook must be an .xlsx file", Location(file=str(args.output)))
+        _refuse_overwriting_input(args.workbook, args.output)
+        output = Path(os.path.abspath(args.output))
+        claim_file(output, force=args.force, inputs=[args.workbook])
     result = check_plan(args.workbook, args.status_date)
     if result.errors:
         for f in result.errors:
             print(str(f), file=sys.stderr)
         raise ImplanError(f"{len(result.errors)} error(s); nothing written", Location(file=args.workbook.name))
-    write_filled_workbook(result.source or args.workbook, result.plan, result.schedule, output)
-    record_file(output)
     s = result.schedule
-    print(f"wrote {args.output}: {len(s.tasks)} tasks, {s.start.isoformat()} to {s.finish.isoformat()}")
+    summary = f"{len(s.tasks)} tasks, {s.start.isoformat()} to {s.finish.isoformat()}"
+    if output is not None:
+        from .xlsx.filled import write_filled_workbook
+
+        write_filled_workbook(result.source or args.workbook, result.plan, result.schedule, output)
+        record_file(output)
+        summary = f"wrote {args.output}: {summary}"
+    if args.format == "json":
+        from .forecast import forecast
+
+        print(json.dumps(forecast(result.plan, s).as_json(), ensure_ascii=False, indent=2))
+        if output is not None:
+            print(summary, file=sys.stderr)
+    else:
+        print(summary)
     return 0
 
 

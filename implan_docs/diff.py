@@ -226,6 +226,7 @@ def _project_rows(plan: Plan) -> Rows:
         "Manager": p.manager, "Version": p.version, "Status": p.status, "Start": p.start, "Finish": p.finish,
         "Status date": p.status_date, "Budget": p.budget, "Currency": p.currency,
         "Confidentiality": p.confidentiality, "Language": p.language, "Working days": p.working_days,
+        "Confidence": p.confidence, "Simulations": p.simulations, "Seed": p.seed, "Distribution": p.distribution,
     }
     assert set(attrs) == set(PROJECT_FIELDS)
     rows = [(k, "", {"Value": text(v)}) for k, v in attrs.items() if text(v)]
@@ -253,7 +254,9 @@ def _task_rows(plan: Plan) -> Rows:
     return [(t.id, t.name, _with_extra({
         "Task": t.name, "Deliverable": t.deliverable, "Owner": t.owner, "Start": t.start, "Finish": t.finish,
         "Duration": t.duration, "Depends on": t.depends, "Milestone": t.milestone, "Buffer": t.buffer or None,
-        "Status": t.status, "Progress": t.progress}, t.extra)) for t in plan.tasks]
+        "Status": t.status, "Progress": t.progress, "Optimistic": t.optimistic, "Most likely": t.most_likely,
+        "Pessimistic": t.pessimistic, "Baseline start": t.baseline_start, "Baseline finish": t.baseline_finish},
+        t.extra)) for t in plan.tasks]
 
 
 def _risk_rows(plan: Plan) -> Rows:
@@ -278,7 +281,8 @@ def _raci_rows(plan: Plan) -> Rows:
 def _resource_rows(plan: Plan) -> Rows:
     return [(r.resource, "", _with_extra({
         "Type": r.type, "Quantity": r.quantity, "Unit": r.unit, "Unit cost": r.unit_cost, "Cost": r.cost,
-        "For": r.for_id, "From": r.start, "To": r.end, "Approver": r.approver, "Status": r.status}, r.extra))
+        "For": r.for_id, "From": r.start, "To": r.end, "Approver": r.approver, "Status": r.status,
+        "Actual cost": r.actual_cost}, r.extra))
         for r in plan.resources]
 
 

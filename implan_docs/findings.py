@@ -69,9 +69,21 @@ def render(f: Finding, language: str) -> str:
     if not t.has(key):
         return f.message
     try:
-        return t(key, **dict(f.params))
+        return t(key, **{k: _local_date(t, v) for k, v in f.params})
     except (KeyError, IndexError, ValueError):
         return f.message
+
+
+def _local_date(t, value):
+    """A date parameter (kept as ISO text, as the console shows it) the way the document's language writes dates."""
+    if isinstance(value, str) and len(value) == 10 and value[4] == "-" and value[7] == "-":
+        from datetime import date
+
+        try:
+            return t.date(date.fromisoformat(value))
+        except ValueError:
+            return value
+    return value
 
 
 def sort_findings(findings: Iterable[Finding]) -> list[Finding]:

@@ -53,7 +53,11 @@ def read_and_validate(path: str | Path) -> Checked:
     """The read and validate phases alone (no schedule yet): what ``diff`` compares row by row."""
     source, keep = _private_copy(Path(path))
     plan, findings = read_plan(source)
-    findings = list(findings) + validate(plan) + _undrawable(plan) + _declared_notebooks(plan)
+    # one cause, one error: a cell the reader could not read is not reported again by a rule about it
+    unreadable = {(f.location.sheet, f.location.row, f.location.column) for f in findings if f.is_error}
+    checks = [f for f in validate(plan)
+              if not (f.is_error and (f.location.sheet, f.location.row, f.location.column) in unreadable)]
+    findings = list(findings) + checks + _undrawable(plan) + _declared_notebooks(plan)
     return Checked(plan, None, tuple(sort_findings(_dedupe(findings))), source, keep)
 
 
@@ -63,8 +67,11 @@ def scheduled(checked: Checked, status_date: date | None = None) -> Checked:
 
     if not checked.ok:
         return checked
+    from .earned_value import earned_value, earned_value_findings
+
     schedule = schedule_plan(checked.plan, status_date)
-    findings = tuple(sort_findings(_dedupe(list(checked.findings) + list(schedule.findings))))
+    money = earned_value_findings(checked.plan, earned_value(checked.plan, schedule))  # W215, W216, W218
+    findings = tuple(sort_findings(_dedupe(list(checked.findings) + list(schedule.findings) + money)))
     return Checked(checked.plan, schedule, findings, checked.source, checked._keep)
 
 

@@ -17,7 +17,7 @@ import pytest
 
 PKG = Path(__file__).resolve().parent.parent / "implan_docs"
 MODULES = sorted(PKG.rglob("*.py"))
-CORE = ("model", "findings", "validate", "workdays", "schedule", "blocks", "errors")
+CORE = ("model", "findings", "validate", "workdays", "schedule", "blocks", "errors", "earned_value")
 ORCHESTRATION = ("build", "handoff", "cli", "notebooks", "phases", "diff", "publish")
 
 

@@ -19,8 +19,11 @@ IMPLAN = Path(sys.executable).parent / "implan"
 REQUIRED_SHEET_COLUMNS = [(s, c) for s in REQUIRED_SHEETS for c in sorted(REQUIRED_COLUMNS[s])]
 
 
+MONEY = ("W215", "W216", "W218")  # earned-value findings: the example's progress is behind its plan on purpose
+
+
 def lines(path: Path) -> list[str]:
-    return [str(f) for f in check_plan(path).findings]
+    return [str(f) for f in check_plan(path).findings if f.code not in MONEY]
 
 
 def example_with(tmp_path: Path, name: str, change) -> Path:

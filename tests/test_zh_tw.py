@@ -39,7 +39,11 @@ NS = {"w": W[1:-1]}
 CJK = re.compile("[\u3400-\u4dbf\u4e00-\u9fff]")
 # Latin words the document may show although it is in Chinese: names of methods a Taiwanese PM uses as
 # they are, the RACI letters and the L / I columns of the risk register, the currency symbol.
-LATIN_ALLOWED = {"SWOT", "RACI", "R", "A", "C", "I", "L", "NT"}
+LATIN_ALLOWED = {"SWOT", "RACI", "R", "A", "C", "I", "L", "NT",
+                 # the open questions name the workbook's cells (sheet names are the contract's) and codes,
+                 # and earned value uses the standard abbreviations and ISO currency codes
+                 "Project", "Objectives", "Scope", "Deliverables", "Tasks", "Risks", "People", "Resources",
+                 "W", "S", "SPI", "CPI", "EV", "PV", "AC", "TWD"}
 # Workbook columns and Project fields whose values are enumerations or settings: the document must show
 # them translated, so their English words do not excuse a leak.
 ENUM_COLUMNS = {"status", "kind", "type", "method", "milestone"}

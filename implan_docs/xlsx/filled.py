@@ -80,12 +80,15 @@ __all__ = ["write_filled_workbook", "shortened", "TASK_COLUMNS", "RISK_COLUMNS",
 
 
 def write_filled_workbook(source_path: str | Path, plan: Plan, schedule: Schedule, out_path: str | Path,
-                          language: str | None = None) -> Path:
+                          language: str | None = None, forecast=None) -> Path:
     """Write the filled copy of the workbook at ``source_path`` to ``out_path`` (atomically).
 
     ``plan`` is what :func:`implan_docs.xlsx.reader.read_plan` read from that file, ``schedule`` its
     :func:`~implan_docs.schedule.schedule_plan`. ``language`` (default: the plan's) sets the Summary's
     labels. ``out_path`` may be the source itself (it is read completely before anything is written).
+    ``forecast`` (:class:`implan_docs.forecast.Forecast`) adds, where the plan has the data, the Tasks
+    columns Criticality and Finish P80 (three-point estimates), Baseline variance (baseline dates), and
+    the confidence dates and earned-value figures to the Summary; a plan without them is unchanged.
     """
     source_path = Path(source_path)
     t = Messages(language or plan.language)
@@ -95,9 +98,11 @@ def write_filled_workbook(source_path: str | Path, plan: Plan, schedule: Schedul
         cached = _cached_formula_values(source_path, wb)
         _fit_copied_cells(wb)
         _fill_tasks(wb, plan, schedule)
+        if forecast is not None:
+            _fill_forecast(wb, plan, forecast)
         _fill_risks(wb, plan)
         _fill_resources(wb, plan)
-        _summary(wb, plan, schedule, t)
+        _summary(wb, plan, schedule, t, forecast)
         when = datetime.combine(schedule.status_date, datetime.min.time())
         if not _has_created_time(source_path):  # else openpyxl made it "now" while loading
             wb.properties.created = when
@@ -305,6 +310,33 @@ def _fill_tasks(wb, plan: Plan, schedule: Schedule) -> None:
         _text(ws.cell(r, col["Behind"]), YES if td.behind else NO)
 
 
+FORECAST_COLUMNS = ("Criticality", "Finish P80", "Baseline variance")
+
+
+def _fill_forecast(wb, plan: Plan, forecast) -> None:
+    """Tasks' Criticality and Finish P80 (when simulated) and Baseline variance (when baselined)."""
+    c, variance = forecast.confidence, forecast.finish_variance
+    wanted = (("Criticality", "Finish P80") if c is not None else ()) + (("Baseline variance",) if variance else ())
+    ws = _sheet(wb, plan, "Tasks") if wanted else None
+    if ws is None:
+        return
+    col = _columns(ws, wanted)
+    p80 = c.task_p80 if c is not None and hasattr(c, "task_p80") else {}
+    for task in plan.tasks:
+        if not task.row:
+            continue
+        r = task.row
+        if c is not None:
+            share = c.criticality.get(task.id)
+            if share is not None:
+                _number(ws.cell(r, col["Criticality"]), share)
+                ws.cell(r, col["Criticality"]).number_format = "0%"
+            if task.id in p80:
+                _date(ws.cell(r, col["Finish P80"]), p80[task.id])
+        if task.id in variance:
+            _number(ws.cell(r, col["Baseline variance"]), variance[task.id])
+
+
 def _fill_risks(wb, plan: Plan) -> None:
     ws = _sheet(wb, plan, "Risks")
     if ws is None:
@@ -396,7 +428,7 @@ class _Writer:
         self.line(label, value, formats={2: fmt} if fmt else None)
 
 
-def _summary(wb, plan: Plan, s: Schedule, t: Messages) -> None:
+def _summary(wb, plan: Plan, s: Schedule, t: Messages, forecast=None) -> None:
     ws = _summary_sheet(wb)
     w = _Writer(ws)
     p = plan.project
@@ -414,6 +446,23 @@ def _summary(wb, plan: Plan, s: Schedule, t: Messages) -> None:
     w.pair(t("workbook.planned_progress"), _share(s.planned_progress), "0.0%")
     w.pair(t("workbook.actual_progress"), _share(s.actual_progress), "0.0%")
     w.pair(t("workbook.tasks_behind"), len(s.behind_ids))
+
+    c = forecast.confidence if forecast is not None else None
+    if c is not None:
+        w.heading(t("workbook.confidence", simulations=f"{c.simulations:,}"))
+        w.pair(t("workbook.finish_p50"), c.finish.p50)
+        w.pair(t("workbook.finish_p80"), c.finish.p80)
+        w.pair(t("workbook.finish_p95"), c.finish.p95)
+        if c.level not in (50, 80, 95):
+            w.pair(t("workbook.finish_at", level=f"{c.level:g}"), c.finish.at_level)
+        if c.finish.probability is not None:
+            w.pair(t("workbook.probability_by_target"), c.finish.probability, "0%")
+    ev = forecast.earned_value if forecast is not None else None
+    if ev is not None:
+        w.heading(t("workbook.earned_value", currency=p.currency or "USD"))
+        for key in ("bac", "pv", "ev", "ac", "sv", "cv", "spi", "cpi", "eac", "etc", "vac"):
+            value = getattr(ev.project, key)
+            w.pair(t(f"workbook.ev.{key}"), value, "0.00" if key in ("spi", "cpi") else MONEY_FORMAT)
 
     w.heading(t("workbook.critical_path"))
     if not s.critical_path:
