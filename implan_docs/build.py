@@ -103,6 +103,9 @@ def build_plan(workbook: str | Path, output: str | Path, *, template: str | Path
         from .sections.context import Context, SNAPSHOT, save_snapshot
 
         schedule = checked.schedule
+        from .forecast import forecast
+
+        extras["forecast"] = fc = forecast(checked.plan, schedule)  # simulated once, shared by every section
         ctx = Context(checked.plan, schedule, checked.findings, checked.plan.language, staging,
                       schedule.status_date, extras)
         for folder in ("charts", "fragments", "notebooks"):  # always published, so claimed before the build
@@ -133,7 +136,7 @@ def build_plan(workbook: str | Path, output: str | Path, *, template: str | Path
         from .xlsx.filled import write_filled_workbook
 
         xlsx_path = staging / f"{stem}-filled.xlsx"
-        write_filled_workbook(checked.source or workbook, checked.plan, schedule, xlsx_path)
+        write_filled_workbook(checked.source or workbook, checked.plan, schedule, xlsx_path, forecast=fc)
         pdf_path, note = None, ""
         if pdf:
             emit("phase", "pdf")

@@ -266,18 +266,19 @@ def cmd_schedule(args) -> int:
         for f in result.errors:
             print(str(f), file=sys.stderr)
         raise ImplanError(f"{len(result.errors)} error(s); nothing written", Location(file=args.workbook.name))
+    from .forecast import forecast
+
     s = result.schedule
+    fc = forecast(result.plan, s)
     summary = f"{len(s.tasks)} tasks, {s.start.isoformat()} to {s.finish.isoformat()}"
     if output is not None:
         from .xlsx.filled import write_filled_workbook
 
-        write_filled_workbook(result.source or args.workbook, result.plan, result.schedule, output)
+        write_filled_workbook(result.source or args.workbook, result.plan, result.schedule, output, forecast=fc)
         record_file(output)
         summary = f"wrote {args.output}: {summary}"
     if args.format == "json":
-        from .forecast import forecast
-
-        print(json.dumps(forecast(result.plan, s).as_json(), ensure_ascii=False, indent=2))
+        print(json.dumps(fc.as_json(), ensure_ascii=False, indent=2))
         if output is not None:
             print(summary, file=sys.stderr)
     else:

@@ -69,6 +69,48 @@ def forecast(plan: Plan, schedule: Schedule) -> Forecast:
                     finish_variances(plan, schedule))
 
 
+OFF_TRACK, AT_RISK = 0.8, 0.9  # performance index below which the plan is off track / at risk
+LIKELY = 0.5  # a target finish less likely than this puts the plan at risk
+
+
+@dataclass(frozen=True)
+class Status:
+    """The overall status a sponsor reads first, and why (each reason a catalogue key and its values)."""
+
+    state: str  # "on_track", "at_risk" or "off_track"
+    reasons: tuple[tuple[str, dict], ...] = ()
+
+
+def overall_status(fc: Forecast) -> Status:
+    """Off track: the forecast finish is after the target Finish, or SPI or CPI is below 0.8. At risk: a
+    deliverable is forecast after its Due date, tasks are behind, SPI or CPI is below 0.9, or the target
+    finish is less than 50% likely. On track otherwise. (The document states this rule.)"""
+    s, ev, c = fc.schedule, fc.earned_value, fc.confidence
+    off: list = []
+    risk: list = []
+    if s.late_days > 0:
+        off.append(("late", {"days": s.late_days}))
+    if ev is not None:
+        for key in ("spi", "cpi"):
+            value = getattr(ev.project, key)
+            if value is not None and value < OFF_TRACK:
+                off.append((key, {"value": value}))
+            elif value is not None and value < AT_RISK:
+                risk.append((key, {"value": value}))
+    late = [d.id for d in s.deliverables.values() if d.late_days > 0]
+    if late and not s.late_days > 0:
+        risk.append(("deliverables_late", {"count": len(late)}))
+    if s.behind_ids:
+        risk.append(("behind", {"count": len(s.behind_ids)}))
+    if c is not None and c.finish.probability is not None and c.finish.probability < LIKELY:
+        risk.append(("unlikely", {"probability": c.finish.probability}))
+    if off:
+        return Status("off_track", tuple(off + risk))
+    if risk:
+        return Status("at_risk", tuple(risk))
+    return Status("on_track")
+
+
 def finish_variances(plan: Plan, schedule: Schedule) -> dict[str, int]:
     """Working days from each task's Baseline finish to its scheduled finish (positive: late)."""
     cal = schedule.calendar
@@ -88,4 +130,4 @@ def _iso(d: date | None) -> str | None:
     return d.isoformat() if d else None
 
 
-__all__ = ["Forecast", "forecast", "finish_variances"]
+__all__ = ["Forecast", "forecast", "finish_variances", "overall_status", "Status"]

@@ -46,6 +46,17 @@ class Context:
         return cached
 
     @property
+    def forecast(self):
+        """The schedule's confidence, earned value and baseline variances (:mod:`implan_docs.forecast`),
+        computed once per build (the build puts it in ``extras``), else on first use."""
+        cached = self.extras.get("forecast")
+        if cached is None:
+            from ..forecast import forecast
+
+            cached = self.extras["forecast"] = forecast(self.plan, self.schedule)
+        return cached
+
+    @property
     def charts_dir(self) -> Path:
         return self.output / "charts"
 

@@ -17,18 +17,21 @@ def build(ctx: Context) -> b.Fragment:
     out.append(b.Paragraph(p.purpose))
     late = t("summary.late", days=s.late_days) if s.late_days > 0 else t("summary.on_time")
     facts = [
+        (t("summary.status_label"), _status_cell(ctx)),
         (t("field.sponsor"), p.sponsor or "–"),
         (t("field.manager"), p.manager),
         (t("field.start"), t.date(s.start)),
         (t("field.target_finish"), t.date(p.finish) if p.finish else "–"),
         (t("field.forecast_finish"), t("summary.forecast", date=t.date(s.finish), note=late) if p.finish
          else t.date(s.finish)),
+        *_confidence_row(ctx),
         (t("field.budget"), _budget_line(ctx)),
         (t("field.progress"), t("summary.progress", date=t.date(s.status_date), planned=t.percent(s.planned_progress),
                                  actual=t.percent(s.actual_progress))),
     ]
     out.append(b.table((t("table.field"), t("table.value")), facts, caption=t("caption.key_facts"),
                        widths=(1, 3), key_value=True))
+    out.append(b.Paragraph(t("summary.status_rule")))
 
     if plan.objectives:
         out.append(heading(t, "summary.objectives", 2))
@@ -83,3 +86,45 @@ def _budget_line(ctx: Context) -> str:
     if p.budget is None:
         return t("summary.planned_cost", planned=t.money(planned, p.currency))
     return t("summary.budget", budget=t.money(p.budget, p.currency), planned=t.money(planned, p.currency))
+
+
+def _status_cell(ctx: Context) -> b.Cell:
+    """On track / at risk / off track and why (the rule follows the table)."""
+    from ..forecast import overall_status
+
+    t = ctx.t
+    status = overall_status(ctx.forecast)
+    state = t(f"summary.status.{status.state}")
+    if not status.reasons:
+        text = t("summary.status_line_clear", state=state)
+    else:
+        reasons = []
+        for key, values in status.reasons:
+            shown = dict(values)
+            if "probability" in shown:
+                shown["probability"] = t.percent(100 * shown["probability"])
+            if "value" in shown:
+                shown["value"] = f"{shown['value']:.2f}"
+            if shown.get("count") == 1:
+                key += "_one"
+            reasons.append(t(f"summary.reason.{key}", **shown))
+        text = t("summary.status_line", state=state, reasons=("; " if ctx.language == "en" else "；").join(reasons))
+    fill = {"on_track": FILL["done"], "at_risk": FILL["warn"], "off_track": FILL["late"]}[status.state]
+    return b.Cell(text, fill, bold=status.state != "on_track")
+
+
+def _confidence_row(ctx: Context) -> list[tuple[str, str]]:
+    """One sentence a sponsor understands, when some task has a three-point estimate."""
+    c = ctx.forecast.confidence
+    if c is None:
+        return []
+    t, target = ctx.t, ctx.plan.project.finish
+    level = t.percent(c.level)
+    if target is not None and c.finish.probability is not None:
+        text = t("summary.confidence_target", level=level, date=t.date(c.finish.at_level), target=t.date(target),
+                 chance=t.percent(100 * c.finish.probability), simulations=t.number(c.simulations))
+    else:
+        text = t("summary.confidence_no_target", level=level, date=t.date(c.finish.at_level),
+                 p50=t.date(c.finish.p50), simulations=t.number(c.simulations))
+    return [(t("summary.confidence_label"), text)]
+
