@@ -43,6 +43,8 @@ def build(ctx: Context) -> b.Fragment:
     else:
         out.append(b.Paragraph(t("resources.none")))
 
+    out += _earned_value(ctx)
+
     out.append(heading(t, "resources.workload", 2))
     out.append(b.Paragraph(t("resources.workload_text")))
     chart = workload_chart(ctx.chart_plan, s, ctx.language)
@@ -64,6 +66,43 @@ def build(ctx: Context) -> b.Fragment:
                            font_size=8 if len(rows) > 60 else 0))
         out.append(b.Paragraph(t("resources.computed_note")))
     return b.Fragment(NAME, t("section.resources"), tuple(out))
+
+
+def _earned_value(ctx: Context) -> list:
+    """Is the money on track: earned value as of the status date, for the project and each deliverable."""
+    report = ctx.forecast.earned_value
+    if report is None:
+        return []
+    t, p = ctx.t, ctx.plan.project
+    ev = report.project
+
+    def money(v):
+        return b.Cell(t.money(v, p.currency) if v is not None else "–", align="right")
+
+    def index(v):
+        low = v is not None and v < 0.9
+        return b.Cell(f"{v:.2f}" if v is not None else "–", FILL["warn"] if low else "", bold=low, align="right")
+
+    names = {d.id: d.name for d in ctx.plan.deliverables}
+    spent = any(r.actual_cost is not None for r in ctx.plan.resources)  # else AC, CPI and EAC say nothing
+
+    def row(label, x):
+        cells = [label, money(x.pv), money(x.ev), index(x.spi)]
+        return tuple(cells + [money(x.ac), index(x.cpi), money(x.eac)] if spent else cells)
+
+    rows = [row(b.Cell(t("resources.ev_project"), bold=True), ev)]
+    rows += [row(f"{did} {names.get(did, '')}".strip(), dev) for did, dev in report.deliverables.items()]
+    spi = f"{ev.spi:.2f}" if ev.spi is not None else "–"
+    cpi = f"{ev.cpi:.2f}" if ev.cpi is not None else "–"
+    values = dict(date=t.date(ctx.schedule.status_date), bac=t.money(ev.bac, p.currency),
+                  pv=t.money(ev.pv, p.currency), ev=t.money(ev.ev, p.currency), ac=t.money(ev.ac, p.currency),
+                  spi=spi, cpi=cpi)
+    columns = (t("table.item"), "PV", "EV", "SPI") + (("AC", "CPI", "EAC") if spent else ())
+    widths = (3, 1.3, 1.3, 0.7) + ((1.3, 0.7, 1.3) if spent else ())
+    return [heading(t, "resources.earned_value", 2),
+            b.Paragraph(t("resources.ev_intro" if spent else "resources.ev_intro_unspent", **values)),
+            b.table(columns, rows, caption=t("caption.earned_value"), widths=widths),
+            b.Paragraph(t("resources.ev_note" if spent else "resources.ev_note_unspent"))]
 
 
 def _qty(t, r) -> str:
