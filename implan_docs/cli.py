@@ -169,6 +169,12 @@ def _main(argv: list[str], debug: bool) -> int:
     except MemoryError:
         print("implan: out of memory (is the input unreasonably large?)", file=sys.stderr)
         return 1
+    except BrokenPipeError:  # `implan schedule --format json | head`: the reader has what it wanted
+        try:
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        except OSError:
+            pass
+        return 0
     except Exception as exc:  # a bug, or input we did not foresee: one line, traceback kept in a file
         if debug:
             traceback.print_exc()

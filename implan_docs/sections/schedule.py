@@ -37,6 +37,9 @@ def build(ctx: Context) -> b.Fragment:
     else:
         out.append(b.Paragraph(t("schedule.no_critical")))
 
+    out += _confidence(ctx)
+    out += _slipped(ctx)
+
     behind = [task for task in plan.tasks if s.tasks[task.id].behind]
     out.append(heading(t, "schedule.behind", 2))
     if behind:
@@ -69,3 +72,58 @@ def build(ctx: Context) -> b.Fragment:
                        font_size=8 if len(rows) > 60 else 0))
     out.append(b.Paragraph(t("schedule.table_note")))
     return b.Fragment(NAME, t("section.schedule"), tuple(out))
+
+
+def _confidence(ctx: Context) -> list:
+    """How sure the dates are (only when tasks have three-point estimates): plain words and one table."""
+    c = ctx.forecast.confidence
+    if c is None:
+        return []
+    t, plan, s = ctx.t, ctx.plan, ctx.schedule
+    level = t.percent(c.level)
+
+    def chance(q):
+        return b.Cell(t.percent(100 * q.probability) if q.probability is not None else "–", align="right")
+
+    rows = [(b.Cell(t("schedule.confidence_project"), bold=True), t.date(s.finish), t.date(c.finish.p50),
+             t.date(c.finish.at_level), t.date(plan.project.finish) if plan.project.finish else "–", chance(c.finish))]
+    names = {task.id: task.name for task in plan.tasks}
+    for tid, q in c.milestones.items():
+        rows.append((f"◆ {names.get(tid, tid)}", t.date(s.tasks[tid].early_finish) if tid in s.tasks else "–",
+                     t.date(q.p50), t.date(q.at_level), "–", chance(q)))
+    for d in plan.deliverables:
+        q = c.deliverables.get(d.id)
+        dd = s.deliverables.get(d.id)
+        if q is None or dd is None:
+            continue
+        rows.append((f"{d.id} {d.name}", t.date(dd.finish), t.date(q.p50), t.date(q.at_level),
+                     t.date(d.due) if d.due else "–", chance(q)))
+    drivers = ", ".join(f"{tid} {names.get(tid, '')}".strip() for tid, _ in c.drivers[:5])
+    out = [heading(t, "schedule.confidence", 2),
+           b.Paragraph(t("schedule.confidence_intro", simulations=t.number(c.simulations), level=level,
+                         p50=t.date(c.finish.p50), at=t.date(c.finish.at_level), p95=t.date(c.finish.p95))),
+           b.table((t("table.item"), t("table.planned"), t("schedule.p50"), t("schedule.at_level", level=level),
+                    t("table.target_due"), t("schedule.chance")), rows,
+                   caption=t("caption.confidence"), widths=(3.2, 1.2, 1.2, 1.2, 1.2, 0.9))]
+    if drivers:
+        out.append(b.Paragraph(t("schedule.drivers", drivers=drivers)))
+    return out
+
+
+def _slipped(ctx: Context) -> list:
+    """Tasks whose scheduled finish is later than their baseline finish (only when the plan has baselines)."""
+    variance = ctx.forecast.finish_variance
+    late = [task for task in ctx.plan.tasks if variance.get(task.id, 0) > 0]
+    if not variance:
+        return []
+    t, s = ctx.t, ctx.schedule
+    out = [heading(t, "schedule.slipped", 2)]
+    if not late:
+        out.append(b.Paragraph(t("schedule.none_slipped")))
+        return out
+    rows = [(task.id, task.name, t.date(task.baseline_finish), t.date(s.tasks[task.id].early_finish),
+             b.Cell(f"+{variance[task.id]}", FILL["late"], align="right")) for task in late]
+    out.append(b.table((t("table.id"), t("table.task"), t("table.baseline_finish"), t("table.finish"),
+                        t("table.slip_days")), rows, caption=t("caption.slipped"), widths=(0.6, 4, 1.3, 1.3, 1)))
+    return out
+
