@@ -54,10 +54,12 @@ from .workdays import Calendar
 
 EPSILON = 1e-9  # working days: float at most this is zero; a finish this far past a day's end is on that day
 DRIVERS = 10  # drivers listed at most
-WORK_BYTES = 256 * 2**20  # the chunk's working arrays (early/late dates, drawn durations, temporaries)
+WORK_BYTES = 384 * 2**20  # the chunk's working arrays (early/late dates, drawn durations, temporaries)
 LEVELS = (50.0, 80.0, 95.0)
 DISTRIBUTION_NAMES = ("triangular", "pert")  # as in the JSON contract
+SIM_BLOCK = 256  # simulations drawing from one stream: the figures do not depend on the chunks
 _BLOCK = 1 << 16  # elements per block when transforming uniform draws (stays in cache)
+_MARGIN = 1e-6  # working days: slack for rounding when a bound computed in advance leaves out a row
 
 
 @dataclass(frozen=True)
@@ -131,7 +133,7 @@ def simulate(plan: Plan, schedule: Schedule, *, simulations: int | None = None, 
         raise ValueError(f"unknown distribution {distribution!r} (Triangular or PERT)")
     cal = schedule.calendar or Calendar.from_plan(plan)
     net = _Network(plan, schedule, cal)
-    runs = _run(net, n_sims, np.random.Generator(np.random.PCG64(seed)), kind)
+    runs = _run(net, n_sims, seed, kind)
     level = float(project.confidence)
     tasks = plan.tasks
     finish = _quantiles(runs.finish[None, :], level, [project.finish], cal, net.p0)[0]
@@ -214,7 +216,10 @@ class _Network:
         self.drawn = [i in drawn for i in range(n)]
         col = lambda v, dtype=np.float64: np.array(v, dtype=dtype).reshape(-1, 1)
         self.o, self.ml, self.p, self.q, self.dur = col(o), col(ml), col(p), col(q), col(dur)
-        self.in_progress = bool(np.any(self.q > 0.0))
+        # the widths a drawn task can have: its range, widened for float32 rounding of the draws
+        self.ranges = [(d + (1 - f) * (lo - d) - 1e-6 * (1 + lo), d + (1 - f) * (hi - d) + 1e-6 * (1 + hi))
+                       for lo, hi, f, d in zip(o, p, q, dur)]
+        self.started_rows = np.flatnonzero(self.q[:, 0] > 0.0)  # drawn rows of tasks in progress
 
         preds: list[list[tuple[int, str, int]]] = [[] for _ in range(n)]
         succs: list[list[tuple[int, str, int]]] = [[] for _ in range(n)]
@@ -234,21 +239,31 @@ class _Network:
             if t.deliverable:
                 members.setdefault(t.deliverable, []).append(i)
         self.deliverables = [d for d in plan.deliverables if members.get(d.id)]
-        self.members = [_rows(members[d.id]) for d in self.deliverables]
-        self.buffered = [i for i in range(n) if self.buf[i]]
+        # the latest finish of a set of tasks: only those that can be the latest in some simulation
+        self.project = self._latest(list(range(n)), [float(b) for b in self.buf])
+        self.members = [self._latest(members[d.id]) for d in self.deliverables]
+        self.milestone_rows = [self._latest([i]) for i in self.milestones]
 
     def _widths(self, i: int) -> tuple[float, float]:
         """The least and the greatest width a task can have in a simulation."""
         if not self.drawn[i]:
             return self.width[i], self.width[i]
-        k = self.xrow[i]
-        q, dur = float(self.q[k, 0]), float(self.dur[k, 0])
-        return dur + (1 - q) * (float(self.o[k, 0]) - dur), dur + (1 - q) * (float(self.p[k, 0]) - dur)
+        return self.ranges[self.xrow[i]]
 
     def _forward_program(self, preds) -> list[tuple]:
-        """Per task in topological order: (task, held start, start bound or None when the links always
-        exceed it, start terms, finish terms, width or None when drawn), terms as (rows, task, c)."""
-        low_s, low_f = [0.0] * self.n, [0.0] * self.n  # what a start / finish is at least, in any simulation
+        """Per task in topological order, what the forward pass does with it.
+
+        ``(task, constant start or None, start terms, start floor, finish terms, finish floor, width or
+        None when drawn)``; a term is ``(rows, task, c)``: the bound is that task's row + c. Bounds on the
+        start and finish of every task in any simulation (interval arithmetic over the durations' ranges)
+        fold what is the same in every simulation (tasks held or done, and what follows only from them)
+        into a floor, and leave out a floor that a term always exceeds.
+        """
+        n = self.n
+        low = ([0.0] * n, [0.0] * n)  # [_S], [_F]: a start / finish is at least this in any simulation
+        high = ([0.0] * n, [0.0] * n)
+        const: list[float | None] = [None] * n  # the start, when it is the same in every simulation
+        self.low_finish, self.high_finish = low[_F], high[_F]
         program = []
         for s in self.order:
             drawn = self.drawn[s]
@@ -264,25 +279,89 @@ class _Network:
                     on_finish.append((_F, p, float(self.buf[p] + lag)))
                 else:  # SF
                     on_finish.append((_S, p, float(lag)))
-            if not drawn:  # a finish bound is a start bound less the width
+            if not drawn:  # a bound on the finish is a bound on the start less the width
                 on_start += [(rows, p, c - width) for rows, p, c in on_finish]
                 on_finish = []
-            lows = [(low_f if rows == _F else low_s)[p] + c for rows, p, c in on_start]
-            lows += [(low_f if rows == _F else low_s)[p] + c - most for rows, p, c in on_finish]
-            lb = self.lb[s]
             if s in self.held:
-                low_s[s] = self.held[s]
+                lo = hi = self.held[s]
+                program.append((s, lo, (), None, (), None, width))
             else:
-                low_s[s] = max([lb, *lows])
-            low_f[s] = low_s[s] + least
-            needs_lb = not lows or max(lows) < lb + 1e-3  # a margin for rounding in float32 draws
-            program.append((s, self.held.get(s), lb if needs_lb else None, tuple(on_start), tuple(on_finish),
-                            width))
+                lb = self.lb[s]
+                start_floor, finish_floor = lb, None
+                var_start, var_finish, lows, highs = [], [], [], []
+                for rows, p, c in on_start:
+                    value = self._constant(rows, p, const)
+                    if value is not None:
+                        start_floor = max(start_floor, value + c)
+                    else:
+                        var_start.append((rows, p, c))
+                        lows.append(low[rows][p] + c)
+                        highs.append(high[rows][p] + c)
+                finish_lows, finish_highs = [], []
+                for rows, p, c in on_finish:
+                    value = self._constant(rows, p, const)
+                    if value is not None:
+                        finish_floor = value + c if finish_floor is None else max(finish_floor, value + c)
+                    else:
+                        var_finish.append((rows, p, c))
+                        finish_lows.append(low[rows][p] + c)
+                        finish_highs.append(high[rows][p] + c)
+                if finish_floor is not None:
+                    finish_lows.append(finish_floor)
+                    finish_highs.append(finish_floor)
+                lo = max([start_floor, *lows, *(v - most for v in finish_lows)])
+                hi = max([start_floor, *highs, *(v - least for v in finish_highs)])
+                if not var_start and not var_finish and finish_floor is None:
+                    const[s] = start_floor
+                    program.append((s, start_floor, (), None, (), None, width))
+                else:
+                    if finish_floor is not None and var_finish and max(finish_lows[:-1]) >= finish_floor + _MARGIN:
+                        finish_floor = None  # a variable finish term always exceeds it
+                    if max([*lows, *(v - most for v in finish_lows)], default=-math.inf) >= start_floor + _MARGIN:
+                        start_floor = None
+                    program.append((s, None, tuple(var_start), start_floor, tuple(var_finish), finish_floor,
+                                    width))
+            if s in self.held:
+                const[s] = lo
+            low[_S][s], high[_S][s] = lo, hi
+            low[_F][s], high[_F][s] = lo + least, hi + most
+        self.const_start = const
         return program
+
+    def _latest(self, tasks: list[int], add: list[float] | None = None) -> tuple:
+        """``(rows without an addend, [(row, addend)], constant or None)`` whose maximum is the latest
+        finish (+ addend) of ``tasks``: the tasks whose finish can be the latest in some simulation."""
+        plus = add or [0.0] * self.n
+        floor = max(self.low_finish[i] + plus[i] for i in tasks)
+        plain, added, const = [], [], None
+        for i in tasks:
+            if self.high_finish[i] + plus[i] < floor - _MARGIN:
+                continue
+            value = self._constant(_F, i, self.const_start)
+            if value is not None:
+                const = value + plus[i] if const is None else max(const, value + plus[i])
+            elif plus[i]:
+                added.append((i, plus[i]))
+            else:
+                plain.append(i)
+        return (_rows(plain) if plain else None), added, const
+
+    def _constant(self, rows: int, p: int, const) -> float | None:
+        """The value of a start (_S) or finish (_F) row that is the same in every simulation, else None."""
+        value = const[p]
+        if value is None or (rows == _F and self.drawn[p]):
+            return None
+        return value if rows == _S else value + self.width[p]
 
     def _backward_program(self, succs) -> list[tuple]:
         """Per task in reverse topological order: (task, buffer, late-start terms, late-finish terms,
-        width or None when drawn, fixed start or None), terms as (rows, task, c): bound = row - c."""
+        width or None when drawn, fixed start or None, constant early start or None, whether its late
+        finish is read), terms as (rows, row, c): the bound is that row - c."""
+        read = [False] * self.n  # a predecessor's late dates read this task's late finish (FF, SF)
+        for ss in succs:
+            for s, kind, _ in ss:
+                if kind in ("FF", "SF"):
+                    read[s] = True
         program = []
         for p in reversed(self.order):
             drawn = self.drawn[p]
@@ -302,7 +381,7 @@ class _Network:
                 on_start += [(rows, s, c + width) for rows, s, c in on_finish]
                 on_finish = []
             program.append((p, float(b), tuple(on_start), tuple(on_finish), width,
-                            self.lb[p] if self.fixed[p] else None))
+                            self.lb[p] if self.fixed[p] else None, self.const_start[p], read[p]))
         return program
 
 
@@ -370,57 +449,84 @@ class _Runs:
 
 
 def _chunks(n: int, sims: int) -> list[int]:
-    """Simulations per chunk: three float64 arrays of tasks x simulations within WORK_BYTES."""
-    most = max(64, WORK_BYTES // (24 * max(n, 1) + 64))
-    k = max(1, math.ceil(sims / most))
-    return [sims // k + (1 if j < sims % k else 0) for j in range(k)]
+    """Simulations per chunk: whole blocks of SIM_BLOCK, three float64 arrays of tasks x simulations
+    within about WORK_BYTES. The draws do not depend on the chunks (each block has its own stream)."""
+    blocks = math.ceil(sims / SIM_BLOCK)
+    most = max(1, WORK_BYTES // ((24 * max(n, 1) + 64) * SIM_BLOCK))  # blocks per chunk
+    k = math.ceil(blocks / most)
+    per = math.ceil(blocks / k)
+    sizes = [per * SIM_BLOCK] * (blocks // per) + ([(blocks % per) * SIM_BLOCK] if blocks % per else [])
+    sizes[-1] -= blocks * SIM_BLOCK - sims
+    return sizes
 
 
-def _run(net: _Network, sims: int, rng: np.random.Generator, kind: str) -> _Runs:
+def _run(net: _Network, sims: int, seed: int, kind: str) -> _Runs:
     runs = _Runs(np.empty(sims), np.empty((len(net.milestones), sims)), np.empty((len(net.deliverables), sims)),
                  np.zeros(net.n, dtype=np.int64), np.empty((len(net.draw), sims), dtype=np.float32))
+    source = np.random.PCG64(seed)
+    widths = _chunks(net.n, sims)
+    arrays = [np.empty((net.n, widths[0])) for _ in range(3)]  # reused by every chunk
     at = 0
-    for width in _chunks(net.n, sims):
-        _chunk(net, rng, kind, width, runs, slice(at, at + width))
+    for width in widths:
+        _chunk(net, source, kind, [a[:, :width] for a in arrays], runs, slice(at, at + width))
         at += width
     return runs
 
 
-def _chunk(net: _Network, rng: np.random.Generator, kind: str, width: int, runs: _Runs, cols: slice) -> None:
+def _chunk(net: _Network, source: np.random.PCG64, kind: str, arrays: list, runs: _Runs, cols: slice) -> None:
+    """One chunk of simulations. ``arrays``: three tasks x simulations arrays: early starts (after the
+    backward pass, total floats), early finishes (then late finishes), drawn durations in the drawn
+    tasks' rows (then late starts)."""
     n = net.n
-    early = np.empty((n, width))  # early starts; after the backward pass, total floats
-    finish = np.empty((n, width))  # early finishes; then late finishes
-    third = np.empty((n, width))  # drawn durations (drawn tasks' rows); then late starts
+    early, finish, third = arrays
+    width = early.shape[1]
     if net.draw:
-        _draw(net, rng, kind, third[:len(net.draw)], runs.durations, cols)
+        _draw(net, source, kind, third[:len(net.draw)], cols.start)
+        runs.durations[:, cols] = third[:len(net.draw)]
     rows = (list(early), list(finish), list(third))
     widths = [rows[_X][net.xrow[i]] if net.drawn[i] else None for i in range(n)]
-    tmp, tmp2 = np.empty(width), np.empty(width)
+    tmp, tmp2, tmp3 = np.empty(width), np.empty(width), np.empty(width)
     _forward(net, rows, widths, tmp, tmp2)
 
-    project = finish.max(axis=0) if n else np.zeros(width)
-    for i in net.buffered:
-        np.add(finish[i], net.buf[i], out=tmp)
-        np.maximum(project, tmp, out=project)
+    project = _latest(finish, net.project, width, tmp)
     runs.finish[cols] = project
-    for k, i in enumerate(net.milestones):
-        runs.milestone_finish[k, cols] = finish[i]
-    for k, members in enumerate(net.members):
-        runs.deliverable_finish[k, cols] = finish[members].max(axis=0)
+    for k, latest in enumerate(net.milestone_rows):
+        runs.milestone_finish[k, cols] = _latest(finish, latest, width, tmp)
+    for k, latest in enumerate(net.members):
+        runs.deliverable_finish[k, cols] = _latest(finish, latest, width, tmp)
 
-    _backward(net, rows, widths, project, tmp, tmp2)
-    runs.critical += np.count_nonzero(early <= EPSILON, axis=1)
+    _backward(net, rows, widths, project, tmp, tmp2, tmp3)
+    critical = np.less_equal(early, EPSILON, out=np.empty(early.shape, dtype=bool))
+    runs.critical += critical.view(np.uint8).sum(axis=1, dtype=np.int64)
 
 
-def _draw(net: _Network, rng: np.random.Generator, kind: str, out: np.ndarray, keep: np.ndarray,
-          cols: slice) -> None:
-    """Durations of the drawn tasks into ``out`` (drawn tasks x simulations, float64) and, as float32,
-    into ``keep[:, cols]``. Triangular by the inverse of its distribution function, without branches,
-    on float32 uniforms; PERT by numpy's Beta."""
+def _latest(finish: np.ndarray, latest: tuple, width: int, tmp: np.ndarray) -> np.ndarray:
+    """The latest finish of a set of tasks (``_Network._latest``), per simulation: a new array."""
+    plain, added, const = latest
+    if plain is None:
+        out = np.full(width, -math.inf if const is None else const)
+    elif isinstance(plain, slice) and plain.stop - plain.start == 1:
+        out = finish[plain.start].copy()
+    else:
+        out = finish[plain].max(axis=0)
+    for i, plus in added:
+        np.add(finish[i], plus, out=tmp)
+        np.maximum(out, tmp, out=out)
+    if const is not None and plain is not None:
+        np.maximum(out, const, out=out)
+    return out
+
+
+def _draw(net: _Network, source: np.random.PCG64, kind: str, out: np.ndarray, first: int) -> None:
+    """Durations of the drawn tasks (rows) for the simulations ``first`` on (columns) into ``out``.
+
+    Simulations come in blocks of SIM_BLOCK; block b draws from ``PCG64(seed)`` jumped b times, its
+    tasks' rows one after another. Triangular: the inverse of its distribution function, without
+    branches, on float32 uniforms; PERT: numpy's Beta. Tasks in progress: only the remaining share of
+    the duration varies.
+    """
     o, ml, p = net.o, net.ml, net.p
     spread = p - o
-    sims = out.shape[1]
-    block = max(1, _BLOCK // max(sims, 1))
     if kind == "pert":
         flat = spread <= 0.0
         safe = np.where(flat, 1.0, spread)
@@ -431,48 +537,52 @@ def _draw(net: _Network, rng: np.random.Generator, kind: str, out: np.ndarray, k
         split = np.divide(ml - o, spread, out=np.full_like(spread, 0.5), where=spread > 0.0).astype(f32)
         a, b = ((ml - o) * spread).astype(f32), ((p - ml) * spread).astype(f32)
         o32, p32 = o.astype(f32), p.astype(f32)
-        u_, x_, y_, m_ = (np.empty(block * sims, dtype=f32) for _ in range(4))
-    for r in range(0, out.shape[0], block):
-        k = min(block, out.shape[0] - r)
-        dest = out[r:r + k]
+        rows = max(1, _BLOCK // SIM_BLOCK)
+        u_, x_, y_, m_ = (np.empty(rows * SIM_BLOCK, dtype=f32) for _ in range(4))
+    for at in range(0, out.shape[1], SIM_BLOCK):
+        width = min(SIM_BLOCK, out.shape[1] - at)
+        rng = np.random.Generator(source.jumped((first + at) // SIM_BLOCK))
         if kind == "pert":
-            dest[...] = rng.beta(alpha[r:r + k], beta[r:r + k], size=(k, sims))
-            np.multiply(dest, spread[r:r + k], out=dest)
-            np.add(dest, o[r:r + k], out=dest)
+            dest = out[:, at:at + width]
+            dest[...] = rng.beta(alpha, beta, size=(out.shape[0], width))
+            np.multiply(dest, spread, out=dest)
+            np.add(dest, o, out=dest)
         else:
-            u, x, y, m = (v[:k * sims].reshape(k, sims) for v in (u_, x_, y_, m_))
-            rng.random(out=u, dtype=f32)
-            np.less(u, split[r:r + k], out=m)  # 1 on the rising side of the triangle, else 0
-            np.multiply(u, a[r:r + k], out=x)
-            np.sqrt(x, out=x)
-            np.add(x, o32[r:r + k], out=x)  # o + sqrt(u (p - o)(ml - o))
-            np.subtract(f32(1.0), u, out=y)
-            np.multiply(y, b[r:r + k], out=y)
-            np.sqrt(y, out=y)
-            np.subtract(p32[r:r + k], y, out=y)  # p - sqrt((1 - u)(p - o)(p - ml))
-            np.subtract(x, y, out=x)
-            np.multiply(x, m, out=x)
-            np.add(x, y, out=x)
-            np.copyto(dest, x)
-        if net.in_progress:  # only the remaining share is uncertain
-            q, dur = net.q[r:r + k], net.dur[r:r + k]
-            np.subtract(dest, dur, out=dest)
-            np.multiply(dest, 1.0 - q, out=dest)
-            np.add(dest, dur, out=dest)
-        keep[r:r + k, cols] = dest
+            for r in range(0, out.shape[0], rows):
+                k = min(rows, out.shape[0] - r)
+                u, x, y, m = (v[:k * width].reshape(k, width) for v in (u_, x_, y_, m_))
+                rng.random(out=u, dtype=f32)
+                np.less(u, split[r:r + k], out=m)  # 1 on the rising side of the triangle, else 0
+                np.multiply(u, a[r:r + k], out=x)
+                np.sqrt(x, out=x)
+                np.add(x, o32[r:r + k], out=x)  # o + sqrt(u (p - o)(ml - o))
+                np.subtract(f32(1.0), u, out=y)
+                np.multiply(y, b[r:r + k], out=y)
+                np.sqrt(y, out=y)
+                np.subtract(p32[r:r + k], y, out=y)  # p - sqrt((1 - u)(p - o)(p - ml))
+                np.subtract(x, y, out=x)
+                np.multiply(x, m, out=x)
+                np.add(x, y, out=x)
+                out[r:r + k, at:at + width] = x
+    for j in net.started_rows:
+        row, q, dur = out[j], float(net.q[j, 0]), float(net.dur[j, 0])
+        np.subtract(row, dur, out=row)
+        np.multiply(row, 1.0 - q, out=row)
+        np.add(row, dur, out=row)
 
 
 def _forward(net: _Network, rows, widths, tmp, tmp2) -> None:
-    """Early starts and finishes, in topological order."""
+    """Early starts and finishes, in topological order (rows of tasks whose start is the same in every
+    simulation are left unwritten: their values are folded into the program)."""
     add, maximum, subtract, copyto = np.add, np.maximum, np.subtract, np.copyto
     S, F = rows[_S], rows[_F]
-    for s, held, lb, on_start, on_finish, width in net.forward:
-        row = S[s]
+    for s, const, on_start, floor, on_finish, finish_floor, width in net.forward:
         w = widths[s] if width is None else width
-        if held is not None:
-            row.fill(held)
-            add(row, w, out=F[s])
+        if const is not None:
+            if width is None:  # held, drawn: the finish varies
+                add(w, const, out=F[s])
             continue
+        row = S[s]
         first = True
         for src, p, c in on_start:
             x = rows[src][p]
@@ -487,37 +597,43 @@ def _forward(net: _Network, rows, widths, tmp, tmp2) -> None:
                 maximum(row, tmp, out=row)
             else:
                 maximum(row, x, out=row)
-        if on_finish:  # drawn tasks only: a bound on the finish, less this simulation's duration
-            src, p, c = on_finish[0]
-            add(rows[src][p], c, out=tmp2)
-            for src, p, c in on_finish[1:]:
-                add(rows[src][p], c, out=tmp)
-                maximum(tmp2, tmp, out=tmp2)
+        if on_finish or finish_floor is not None:  # drawn only: a bound on the finish, less the draw
+            out = row if first else tmp2
+            if on_finish:
+                src, p, c = on_finish[0]
+                add(rows[src][p], c, out=tmp2)
+                for src, p, c in on_finish[1:]:
+                    add(rows[src][p], c, out=tmp)
+                    maximum(tmp2, tmp, out=tmp2)
+                if finish_floor is not None:
+                    maximum(tmp2, finish_floor, out=tmp2)
+                subtract(tmp2, w, out=out)
+            else:
+                subtract(finish_floor, w, out=out)
             if first:
-                subtract(tmp2, w, out=row)
                 first = False
             else:
-                subtract(tmp2, w, out=tmp2)
                 maximum(row, tmp2, out=row)
-        if first:
-            row.fill(net.lb[s])
-        elif lb is not None:
-            maximum(row, lb, out=row)
+        if floor is not None:
+            if first:
+                row.fill(floor)
+            else:
+                maximum(row, floor, out=row)
         add(row, w, out=F[s])
 
 
-def _backward(net: _Network, rows, widths, project, tmp, tmp2) -> None:
+def _backward(net: _Network, rows, widths, project, tmp, tmp2, tmp3) -> None:
     """Late starts and finishes in reverse topological order; each task's early-start row ends as its
     total float. A task is settled when its successors are: its early finish row becomes its late finish,
     its third row (its drawn durations, no longer needed) its late start."""
     add, minimum, subtract, copyto = np.add, np.minimum, np.subtract, np.copyto
     S, F, X = rows
     xrow = net.xrow
-    for p, buf, on_start, on_finish, width, fixed in net.backward:
+    for p, buf, on_start, on_finish, width, fixed, const, read in net.backward:
         late = X[xrow[p]]
         if width is None:  # drawn: bound the late finish, then the late start is the finish less the draw
             w = widths[p]
-            acc = F[p]
+            acc = F[p] if read else tmp3
             base = project
             if buf:
                 subtract(project, buf, out=acc)
@@ -551,9 +667,13 @@ def _backward(net: _Network, rows, widths, project, tmp, tmp2) -> None:
                     x = tmp
                 minimum(late, x, out=late)
             if fixed is not None:  # pushed past its written start: its written finish is a deadline
-                minimum(late, fixed, out=late, where=S[p] > fixed + EPSILON)
-            add(late, width, out=F[p])
-        subtract(late, S[p], out=S[p])  # total float
+                if const is None:
+                    minimum(late, fixed, out=late, where=S[p] > fixed + EPSILON)
+                elif const > fixed + EPSILON:
+                    minimum(late, fixed, out=late)
+            if read:
+                add(late, width, out=F[p])
+        subtract(late, S[p] if const is None else const, out=S[p])  # total float
 
 
 # -- figures -----------------------------------------------------------------------------------------------
@@ -565,17 +685,31 @@ def _days(finish: np.ndarray) -> np.ndarray:
 
 
 def _quantiles(finish: np.ndarray, level: float, dues: list, cal: Calendar, p0: int) -> list[Quantiles]:
-    """Quantiles of each row of ``finish`` (items x simulations), with the probability by its due date."""
+    """Quantiles of each row of ``finish`` (items x simulations), with the probability by its due date.
+
+    The q-th percentile is the earliest day by which at least q % of the simulations have finished:
+    ``numpy.percentile(days, q, method="inverted_cdf")``, counted exactly from the days' histogram.
+    """
     if finish.shape[0] == 0:
         return []
     days = _days(finish)
-    marks = np.percentile(days, (*LEVELS, level), axis=1, method="inverted_cdf").astype(np.int64)
+    items, sims = days.shape
+    first = days.min(axis=1)
+    width = int((days.max(axis=1) - first).max()) + 1
+    levels = (*LEVELS, level)
+    if items * width <= 1 << 24:
+        flat = days - first[:, None]
+        flat += (np.arange(items, dtype=np.int64) * width)[:, None]
+        seen = np.cumsum(np.bincount(flat.ravel(), minlength=items * width).reshape(items, width), axis=1)
+        marks = np.stack([first + np.argmax(seen * 100.0 >= q * sims, axis=1) for q in levels])
+    else:
+        marks = np.percentile(days, levels, axis=1, method="inverted_cdf").astype(np.int64)
     out = []
     for k, due in enumerate(dues):
         dates = [cal.day(p0 + int(m)) for m in marks[:, k]]
         probability = None
         if due is not None:
-            probability = float(np.count_nonzero(days[k] <= cal.index_before(due) - p0)) / days.shape[1]
+            probability = float(np.count_nonzero(days[k] <= cal.index_before(due) - p0)) / sims
         out.append(Quantiles(*dates, probability=probability))
     return out
 
