@@ -6,39 +6,47 @@ project finish, every milestone and every deliverable, the share of simulations 
 critical, and the tasks whose durations drive the finish).
 
 **The model.** Each simulation draws the duration of every task with an estimate
-(:attr:`Task.has_estimate <implan_docs.model.Task.has_estimate>`) from Triangular(O, ML, P) or PERT
-(Beta with lambda 4: alpha = 1 + 4 (ML - O) / (P - O), beta = 1 + 4 (P - ML) / (P - O)) as a real number
-of working days, ``Most likely`` blank meaning the Duration. Every other task keeps its duration. The
-network is then scheduled with the deterministic engine's rules (``schedule.py``): the same links and
-lags, buffers, start-no-earlier-than dates, fixed tasks (a fixed task pushed by its predecessors moves
-and keeps its written finish as a deadline) and milestones. Time is continuous and counted in working
-days from the start of the project's first working day; a start or finish that falls inside a working
-day is on that day (10.3 working days from the start of day 1 finish on day 11), so with whole
-durations everything is exactly the deterministic schedule. A successor of an FS link starts the moment
-its predecessor finishes (mid-day when the finish is mid-day), so a chain takes the sum of its
-durations. The working-day calendar only maps offsets to dates at the end.
+(:attr:`Task.has_estimate <implan_docs.model.Task.has_estimate>`: not a milestone, not fixed) from
+Triangular(O, ML, P) or PERT (Beta with lambda 4: alpha = 1 + 4 (ML - O) / (P - O), beta = 1 + 4 (P - ML)
+/ (P - O)) as a real number of working days, ``Most likely`` blank meaning the Duration. Every other task
+keeps its duration. The network is then scheduled with the deterministic engine's rules
+(``schedule.py``): the same links and lags, buffers, start-no-earlier-than dates (a written Finish with
+a Duration gives the start bound it gives there), fixed tasks (pushed by their predecessors they move,
+and their written finish is a deadline: negative float) and milestones. Time is continuous, counted in
+working days from the start of the project's first working day; a finish that falls inside a working
+day is reached on that day (10.3 working days from the start of day 1 finish on day 11), so with whole
+durations everything is exactly the deterministic schedule. The successor of an FS link starts the
+moment its predecessor finishes (mid-day when that finish is mid-day), so a chain takes the sum of its
+durations. A milestone is reached at the end of its day (never before the end of the project's first
+day). The working-day calendar only maps offsets to dates at the end (``Schedule.calendar``).
 
 **Progress.** A Done task (Status Done or Progress 100) keeps its scheduled dates in every simulation
-and draws nothing. A task in progress (Status In progress or Progress above 0) has started: its start
+and draws nothing. A task in progress (Status In progress, or Progress above 0) has started: its start
 is held on its scheduled early start (its predecessors' draws do not move it), and only its remaining
 share is uncertain: duration = Duration + (1 - Progress) x (draw - Duration). Tasks not started are
 scheduled from their links, as in the deterministic schedule (neither re-forecasts from the status date).
 
-**Figures.** P50, P80, P95 and the level are ``numpy.percentile(..., method="inverted_cdf")`` of the
-days reached, so P80 is the earliest working day by which at least 80 % of the simulations have
-finished. A probability is the share of simulations finishing on or before the target (the Project
-Finish, a deliverable's Due). Criticality: the share of simulations in which the task's total float
-(late start - early start, from a backward pass in the same simulation) is at most ``EPSILON`` (negative
-float, a missed fixed date, counts as critical, as in the deterministic schedule). Drivers: the Spearman
-rank correlation (average ranks for ties) of a task's drawn duration with the project finish, for tasks
-critical in at least one simulation (a task that always has float cannot move the finish); the
-``DRIVERS`` strongest by absolute value, ties in plan order.
+**Figures.** P50, P80, P95 and the level are the earliest working days by which at least that share of
+the simulations has finished (``numpy.percentile(days, q, method="inverted_cdf")`` of the days reached,
+counted exactly). A probability is the share of simulations finishing on or before the target (the
+Project Finish, a deliverable's Due; a date that is not a working day counts as the working day before
+it). A deliverable finishes with its latest task (buffers excluded, as ``DeliverableDates.finish``).
+Criticality: the share of simulations in which the task's total float (late start - early start, from a
+backward pass in the same simulation) is at most ``EPSILON``: zero, or negative for a missed fixed date,
+as the deterministic schedule's ``critical``; equal parallel paths are both critical. Drivers: the
+Spearman rank correlation (tied values share their average rank) of a task's drawn duration with the
+project finish, for drawn tasks critical in at least one simulation (a task that always has float
+cannot move the finish); the ``DRIVERS`` strongest by absolute value, ties in plan order.
 
-**Speed and memory.** One pass over the network in topological order per chunk of simulations, each
-task's simulations one float64 row: a forward pass (early dates) and a backward pass (late dates, float),
-all plain numpy maxima, minima and additions. Chunks are sized so the working arrays stay near
-``WORK_BYTES``; the drawn durations are kept as float32 for the drivers. Same plan, simulations and
-seed: the same chunks, the same draws from ``numpy.random.Generator(PCG64(seed))``, the same figures.
+**Speed, memory, reproducibility.** One pass over the network in topological order per chunk of
+simulations, each task's simulations one float64 row: a forward pass (early dates) and a backward pass
+(late dates, float), all plain numpy maxima, minima and additions; what is the same in every simulation
+(tasks done or held, and what follows only from them) is folded in advance, and bounds computed once
+leave out maxima that can never matter. Chunks keep the three working arrays near ``WORK_BYTES``; the
+drawn durations are kept as float32 for the drivers up to ``STORE_BYTES`` (beyond, the candidates' are
+drawn again). Simulations come in blocks of ``SIM_BLOCK``; block b draws from
+``numpy.random.PCG64(seed)`` jumped b times, so the same plan, number of simulations and seed give the
+same figures whatever the chunks.
 """
 from __future__ import annotations
 
@@ -55,6 +63,7 @@ from .workdays import Calendar
 EPSILON = 1e-9  # working days: float at most this is zero; a finish this far past a day's end is on that day
 DRIVERS = 10  # drivers listed at most
 WORK_BYTES = 384 * 2**20  # the chunk's working arrays (early/late dates, drawn durations, temporaries)
+STORE_BYTES = 256 * 2**20  # drawn durations kept for the drivers; more: drawn again for the candidates
 LEVELS = (50.0, 80.0, 95.0)
 DISTRIBUTION_NAMES = ("triangular", "pert")  # as in the JSON contract
 SIM_BLOCK = 256  # simulations drawing from one stream: the figures do not depend on the chunks
@@ -131,14 +140,16 @@ def simulate(plan: Plan, schedule: Schedule, *, simulations: int | None = None, 
     kind = str(project.distribution if distribution is None else distribution).strip().casefold()
     if kind not in DISTRIBUTION_NAMES:
         raise ValueError(f"unknown distribution {distribution!r} (Triangular or PERT)")
+    level = float(project.confidence if project.confidence is not None else 80.0)
+    if not 0.0 < level <= 100.0:
+        raise ValueError(f"the confidence level is a percentage, not {level:g}")
     cal = schedule.calendar or Calendar.from_plan(plan)
     net = _Network(plan, schedule, cal)
     runs = _run(net, n_sims, seed, kind)
-    level = float(project.confidence)
     tasks = plan.tasks
-    finish = _quantiles(runs.finish[None, :], level, [project.finish], cal, net.p0)[0]
-    milestones = _quantiles(runs.milestone_finish, level, [None] * len(net.milestones), cal, net.p0)
-    deliverables = _quantiles(runs.deliverable_finish, level, [d.due for d in net.deliverables], cal, net.p0)
+    finish = _quantiles(_days(runs.finish[None, :]), level, [project.finish], cal, net.p0)[0]
+    milestones = _quantiles(runs.milestone_days, level, [None] * len(net.milestones), cal, net.p0)
+    deliverables = _quantiles(runs.deliverable_days, level, [d.due for d in net.deliverables], cal, net.p0)
     return Confidence(
         simulations=n_sims, seed=seed, distribution=kind, level=level, finish=finish,
         milestones={tasks[i].id: q for i, q in zip(net.milestones, milestones)},
@@ -442,15 +453,17 @@ def _topological(n: int, preds, succs) -> list[int]:
 @dataclass
 class _Runs:
     finish: np.ndarray  # (sims,) the project's finish F (with buffers)
-    milestone_finish: np.ndarray  # (milestones, sims)
-    deliverable_finish: np.ndarray  # (deliverables, sims): the latest F of its tasks (no buffers)
+    milestone_days: np.ndarray  # (milestones, sims) int32: the day each is reached (offset from p0)
+    deliverable_days: np.ndarray  # (deliverables, sims) int32: the day its last task finishes (no buffers)
     critical: np.ndarray  # (tasks,) simulations in which the task was critical
-    durations: np.ndarray  # (drawn tasks, sims) float32, for the drivers
+    durations: np.ndarray | None  # (drawn tasks, sims) float32, for the drivers; None: drawn again later
+    kept: dict[int, int] | None = None  # drawn row -> row of ``durations`` when only candidates are kept
 
 
-def _chunks(n: int, sims: int) -> list[int]:
-    """Simulations per chunk: whole blocks of SIM_BLOCK, three float64 arrays of tasks x simulations
-    within about WORK_BYTES. The draws do not depend on the chunks (each block has its own stream)."""
+def chunk_sizes(n: int, sims: int) -> list[int]:
+    """Simulations per chunk for ``n`` tasks: whole blocks of SIM_BLOCK, so that three float64 arrays of
+    tasks x simulations stay within about WORK_BYTES. The draws do not depend on the chunks (each block
+    of simulations has its own stream)."""
     blocks = math.ceil(sims / SIM_BLOCK)
     most = max(1, WORK_BYTES // ((24 * max(n, 1) + 64) * SIM_BLOCK))  # blocks per chunk
     k = math.ceil(blocks / most)
@@ -461,15 +474,27 @@ def _chunks(n: int, sims: int) -> list[int]:
 
 
 def _run(net: _Network, sims: int, seed: int, kind: str) -> _Runs:
-    runs = _Runs(np.empty(sims), np.empty((len(net.milestones), sims)), np.empty((len(net.deliverables), sims)),
-                 np.zeros(net.n, dtype=np.int64), np.empty((len(net.draw), sims), dtype=np.float32))
+    keep = len(net.draw) * sims * 4 <= STORE_BYTES
+    runs = _Runs(np.empty(sims), np.empty((len(net.milestones), sims), dtype=np.int32),
+                 np.empty((len(net.deliverables), sims), dtype=np.int32), np.zeros(net.n, dtype=np.int64),
+                 np.empty((len(net.draw), sims), dtype=np.float32) if keep else None)
     source = np.random.PCG64(seed)
-    widths = _chunks(net.n, sims)
+    widths = chunk_sizes(net.n, sims)
     arrays = [np.empty((net.n, widths[0])) for _ in range(3)]  # reused by every chunk
     at = 0
     for width in widths:
         _chunk(net, source, kind, [a[:, :width] for a in arrays], runs, slice(at, at + width))
         at += width
+    if not keep:  # too many to keep: draw the same durations again, keeping the drivers' candidates only
+        rows = _candidates(net, runs)
+        kept = np.empty((len(rows), sims), dtype=np.float32)
+        at = 0
+        for width in widths:
+            third = arrays[2][:len(net.draw), :width]
+            _draw(net, source, kind, third, at)
+            kept[:, at:at + width] = third[rows]
+            at += width
+        runs.durations, runs.kept = kept, {k: j for j, k in enumerate(rows)}
     return runs
 
 
@@ -482,7 +507,8 @@ def _chunk(net: _Network, source: np.random.PCG64, kind: str, arrays: list, runs
     width = early.shape[1]
     if net.draw:
         _draw(net, source, kind, third[:len(net.draw)], cols.start)
-        runs.durations[:, cols] = third[:len(net.draw)]
+        if runs.durations is not None:
+            runs.durations[:, cols] = third[:len(net.draw)]
     rows = (list(early), list(finish), list(third))
     widths = [rows[_X][net.xrow[i]] if net.drawn[i] else None for i in range(n)]
     tmp, tmp2, tmp3 = np.empty(width), np.empty(width), np.empty(width)
@@ -491,9 +517,9 @@ def _chunk(net: _Network, source: np.random.PCG64, kind: str, arrays: list, runs
     project = _latest(finish, net.project, width, tmp)
     runs.finish[cols] = project
     for k, latest in enumerate(net.milestone_rows):
-        runs.milestone_finish[k, cols] = _latest(finish, latest, width, tmp)
+        runs.milestone_days[k, cols] = _days(_latest(finish, latest, width, tmp))
     for k, latest in enumerate(net.members):
-        runs.deliverable_finish[k, cols] = _latest(finish, latest, width, tmp)
+        runs.deliverable_days[k, cols] = _days(_latest(finish, latest, width, tmp))
 
     _backward(net, rows, widths, project, tmp, tmp2, tmp3)
     critical = np.less_equal(early, EPSILON, out=np.empty(early.shape, dtype=bool))
@@ -684,15 +710,16 @@ def _days(finish: np.ndarray) -> np.ndarray:
     return np.ceil(finish - 1.0 - EPSILON).astype(np.int64)
 
 
-def _quantiles(finish: np.ndarray, level: float, dues: list, cal: Calendar, p0: int) -> list[Quantiles]:
-    """Quantiles of each row of ``finish`` (items x simulations), with the probability by its due date.
+def _quantiles(days: np.ndarray, level: float, dues: list, cal: Calendar, p0: int) -> list[Quantiles]:
+    """Quantiles of each row of ``days`` (items x simulations: the day reached, as an offset from p0),
+    with the probability of each item by its due date.
 
     The q-th percentile is the earliest day by which at least q % of the simulations have finished:
     ``numpy.percentile(days, q, method="inverted_cdf")``, counted exactly from the days' histogram.
     """
-    if finish.shape[0] == 0:
+    if days.shape[0] == 0:
         return []
-    days = _days(finish)
+    days = days.astype(np.int64, copy=False)
     items, sims = days.shape
     first = days.min(axis=1)
     width = int((days.max(axis=1) - first).max()) + 1
@@ -720,10 +747,9 @@ def _drivers(net: _Network, runs: _Runs, tasks) -> tuple[tuple[str, float], ...]
     if norm <= 0.0:
         return ()
     found = []
-    for k, i in enumerate(net.draw):
-        if not runs.critical[i] or net.p[k, 0] <= net.o[k, 0]:
-            continue
-        ranks = _centred_ranks(runs.durations[k])
+    for k in _candidates(net, runs):
+        i = net.draw[k]
+        ranks = _centred_ranks(runs.durations[k if runs.kept is None else runs.kept[k]])
         spread = float(np.dot(ranks, ranks))
         if spread <= 0.0:
             continue
@@ -731,6 +757,11 @@ def _drivers(net: _Network, runs: _Runs, tasks) -> tuple[tuple[str, float], ...]
         found.append((-abs(rho), i, rho))
     found.sort()
     return tuple((tasks[i].id, rho) for _, i, rho in found[:DRIVERS])
+
+
+def _candidates(net: _Network, runs: _Runs) -> list[int]:
+    """Drawn rows that can drive the finish: a range to draw from, critical in at least one simulation."""
+    return [k for k, i in enumerate(net.draw) if runs.critical[i] and net.p[k, 0] > net.o[k, 0]]
 
 
 def _centred_ranks(values: np.ndarray) -> np.ndarray:
@@ -751,4 +782,5 @@ def _centred_ranks(values: np.ndarray) -> np.ndarray:
     return ranks
 
 
-__all__ = ["DISTRIBUTION_NAMES", "DRIVERS", "EPSILON", "LEVELS", "Confidence", "Quantiles", "simulate"]
+__all__ = ["DISTRIBUTION_NAMES", "DRIVERS", "EPSILON", "LEVELS", "Confidence", "Quantiles", "chunk_sizes",
+           "simulate"]

@@ -127,12 +127,18 @@ def test_the_same_seed_gives_the_same_figures_another_seed_other_samples_but_clo
     assert first == again and np.array_equal(first.finish_offsets, again.finish_offsets)
     assert first.seed == 7 and first.simulations == 5000
     assert simulate(plan, schedule, seed=7) == first  # the Project Seed is the default
+    pert = simulate(plan, schedule, distribution="PERT")
 
-    # the figures do not depend on how the simulations are chunked to save memory
+    # the figures do not depend on how the simulations are chunked to save memory, nor on whether the
+    # drawn durations are kept for the drivers or drawn again
     monkeypatch.setattr(confidence, "WORK_BYTES", 1)
     chunked = simulate(plan, schedule)
     assert chunked == first and np.array_equal(chunked.finish_offsets, first.finish_offsets)
+    monkeypatch.setattr(confidence, "STORE_BYTES", 0)
+    assert simulate(plan, schedule) == first
+    assert simulate(plan, schedule, distribution="PERT") == pert
     monkeypatch.undo()
+    assert pert != first and pert.distribution == "pert"
 
     other = simulate(plan, schedule, seed=8)
     assert not np.array_equal(other.finish_offsets, first.finish_offsets)
