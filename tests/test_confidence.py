@@ -10,16 +10,23 @@ import dataclasses
 import math
 import sys
 import time
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import numpy as np
 import pytest
 
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
 from implan_docs import confidence
 from implan_docs.confidence import Confidence, simulate
+from implan_docs.model import Deliverable
 from implan_docs.phases import check_plan
+from implan_docs.schedule import schedule_plan
 from plans import minimal_rows, write_plan
+from test_schedule_properties import MON
+from test_schedule_properties import plans as random_plans
 
 PERSON = "Alex Morgan"
 START = date(2026, 3, 2)  # a Monday
@@ -243,6 +250,32 @@ def test_a_generated_plan_with_o_ml_p_equal_reproduces_its_schedule(tmp_path):
     plan = deterministic(checked.plan)
     result = simulate(plan, checked.schedule, simulations=300)
     assert_reproduces_the_schedule(plan, checked.schedule, result)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(random_plans(), st.data())
+def test_with_o_ml_p_equal_random_plans_reproduce_their_schedule(plan_and_calendar, data):
+    """Random calendars, written dates, fixed tasks, milestones, buffers, links of every type and lag, rows
+    in any order (from test_schedule_properties.py), and any status: the simulation is the schedule."""
+    plan, cal = plan_and_calendar
+    tasks = []
+    for t in plan.tasks:
+        kw = dict(status=data.draw(st.sampled_from(["", "Not started", "In progress", "Done", "Blocked"])),
+                  progress=data.draw(st.sampled_from([None, 0, 40, 100])), deliverable="D1")
+        if not t.milestone and not t.is_fixed and t.duration is not None:
+            kw.update(optimistic=t.duration, most_likely=t.duration, pessimistic=t.duration)
+        tasks.append(dataclasses.replace(t, **kw))
+    plan = dataclasses.replace(plan, tasks=tuple(tasks), deliverables=(Deliverable("D1", "All", "Ann", None),))
+    schedule = schedule_plan(plan, MON + timedelta(days=20), calendar=cal)
+    result = simulate(plan, schedule, simulations=40)
+    if result is None:  # no task with a duration
+        assert not any(t.has_estimate for t in plan.tasks)
+        return
+    assert result.finish.p50 == result.finish.p95 == schedule.finish
+    assert result.deliverables["D1"].p50 == result.deliverables["D1"].p95 == schedule.deliverables["D1"].finish
+    for tid, q in result.milestones.items():
+        assert q.p50 == q.p95 == schedule.tasks[tid].early_finish, tid
+    assert result.criticality == {tid: 1.0 if t.critical else 0.0 for tid, t in schedule.tasks.items()}
 
 
 def test_pert_and_triangular_means_and_variances_are_as_theory_says(tmp_path):
