@@ -123,6 +123,26 @@ def test_parallel_branches_joined_by_a_milestone_finish_as_the_longer_branch(tmp
     assert result.criticality["A1"] + result.criticality["B1"] == pytest.approx(1.0, abs=1e-3)  # ties: never
 
 
+def test_ss_ff_and_sf_links_between_drawn_tasks_follow_the_continuous_rules(tmp_path):
+    """A SS+2d B: B starts 2 days after A starts; A FF+1d C: C finishes at least a day after A; A SF+3d D:
+    D finishes no earlier than 3 days after A starts. The finish is the largest of these, per simulation."""
+    est = {"A": (2, 5, 9), "B": (1, 3, 10), "C": (4, 6, 8), "D": (1, 2, 5)}
+    rows = [task("A", duration=5, estimate=est["A"]), task("B", duration=3, depends="A SS+2d", estimate=est["B"]),
+            task("C", duration=6, depends="A FF+1d", estimate=est["C"]),
+            task("D", duration=2, depends="A SF+3d", estimate=est["D"])]
+    checked = checked_plan(tmp_path, rows)
+    result = simulate(checked.plan, checked.schedule, simulations=20_000)
+    rng = np.random.default_rng(99)
+    a, b, c, d = (rng.triangular(*est[k], REFERENCE) for k in "ABCD")
+    ends = np.stack([a + 1, 2 + b, c, d, np.full(REFERENCE, 3.0)])
+    assert_quantiles_near(checked, result.finish, ends.max(axis=0))
+    winner = ends.argmax(axis=0)  # A's start drives B (SS) and D's 3-day floor (SF), its finish C (FF)
+    share = {"A": np.isin(winner, (0, 1, 4)), "B": winner == 1, "C": np.isin(winner, (0, 2)),
+             "D": np.isin(winner, (3, 4))}
+    for tid, critical in share.items():
+        assert result.criticality[tid] == pytest.approx(float(np.mean(critical)), abs=0.05), tid
+
+
 def test_the_same_seed_gives_the_same_figures_another_seed_other_samples_but_close_dates(tmp_path, monkeypatch):
     rows = [task("A1", duration=4, estimate=BRANCH_A[0]), task("A2", duration=5, depends="A1", estimate=BRANCH_A[1]),
             task("B1", duration=6, estimate=BRANCH_B[0]), task("B2", duration=3, depends="B1", estimate=BRANCH_B[1]),
