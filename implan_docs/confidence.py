@@ -147,9 +147,11 @@ def simulate(plan: Plan, schedule: Schedule, *, simulations: int | None = None, 
     net = _Network(plan, schedule, cal)
     runs = _run(net, n_sims, seed, kind)
     tasks = plan.tasks
-    finish = _quantiles(_days(runs.finish[None, :]), level, [project.finish], cal, net.p0)[0]
-    milestones = _quantiles(runs.milestone_days, level, [None] * len(net.milestones), cal, net.p0)
-    deliverables = _quantiles(runs.deliverable_days, level, [d.due for d in net.deliverables], cal, net.p0)
+    whole = _Histogram()
+    whole.add(_days(runs.finish))
+    finish = _quantiles([whole], level, [project.finish], cal, net.p0)[0]
+    milestones = _quantiles(runs.milestones, level, [None] * len(net.milestones), cal, net.p0)
+    deliverables = _quantiles(runs.deliverables, level, [d.due for d in net.deliverables], cal, net.p0)
     return Confidence(
         simulations=n_sims, seed=seed, distribution=kind, level=level, finish=finish,
         milestones={tasks[i].id: q for i, q in zip(net.milestones, milestones)},
@@ -453,11 +455,42 @@ def _topological(n: int, preds, succs) -> list[int]:
 @dataclass
 class _Runs:
     finish: np.ndarray  # (sims,) the project's finish F (with buffers)
-    milestone_days: np.ndarray  # (milestones, sims) int32: the day each is reached (offset from p0)
-    deliverable_days: np.ndarray  # (deliverables, sims) int32: the day its last task finishes (no buffers)
+    milestones: list[_Histogram]  # the day each milestone is reached
+    deliverables: list[_Histogram]  # the day each deliverable's last task finishes (no buffers)
     critical: np.ndarray  # (tasks,) simulations in which the task was critical
     durations: np.ndarray | None  # (drawn tasks, sims) float32, for the drivers; None: drawn again later
     kept: dict[int, int] | None = None  # drawn row -> row of ``durations`` when only candidates are kept
+    sample: int = 0  # the drivers are ranked over the first ``sample`` simulations
+
+
+class _Histogram:
+    """How many simulations reach an item on each day (offsets from p0): a few counts per item, whatever
+    the number of simulations; it grows to cover the days added."""
+
+    __slots__ = ("first", "counts")
+
+    def __init__(self):
+        self.first, self.counts = 0, np.zeros(0, dtype=np.int64)
+
+    def add(self, days: np.ndarray) -> None:
+        lo, hi = int(days.min()), int(days.max())
+        last = self.first + self.counts.size - 1
+        if not self.counts.size or lo < self.first or hi > last:
+            first, last = (lo, hi) if not self.counts.size else (min(lo, self.first), max(hi, last))
+            counts = np.zeros(last - first + 1, dtype=np.int64)
+            counts[self.first - first:self.first - first + self.counts.size] = self.counts
+            self.first, self.counts = first, counts
+        self.counts += np.bincount(days - self.first, minlength=self.counts.size)
+
+    def quantile(self, q: float) -> int:
+        """The earliest day by which at least q % of the simulations are done (inverted CDF)."""
+        seen = np.cumsum(self.counts)
+        return self.first + int(np.argmax(seen * 100.0 >= q * seen[-1]))
+
+    def share_by(self, day: int) -> float:
+        """The share of simulations done on or before ``day``."""
+        done = int(self.counts[:max(0, min(day - self.first + 1, self.counts.size))].sum())
+        return done / int(self.counts.sum())
 
 
 def chunk_sizes(n: int, sims: int) -> list[int]:
@@ -475,9 +508,9 @@ def chunk_sizes(n: int, sims: int) -> list[int]:
 
 def _run(net: _Network, sims: int, seed: int, kind: str) -> _Runs:
     keep = len(net.draw) * sims * 4 <= STORE_BYTES
-    runs = _Runs(np.empty(sims), np.empty((len(net.milestones), sims), dtype=np.int32),
-                 np.empty((len(net.deliverables), sims), dtype=np.int32), np.zeros(net.n, dtype=np.int64),
-                 np.empty((len(net.draw), sims), dtype=np.float32) if keep else None)
+    runs = _Runs(np.empty(sims), [_Histogram() for _ in net.milestones], [_Histogram() for _ in net.deliverables],
+                 np.zeros(net.n, dtype=np.int64), np.empty((len(net.draw), sims), dtype=np.float32) if keep else None,
+                 sample=sims)
     source = np.random.PCG64(seed)
     widths = chunk_sizes(net.n, sims)
     arrays = [np.empty((net.n, widths[0])) for _ in range(3)]  # reused by every chunk
@@ -485,14 +518,18 @@ def _run(net: _Network, sims: int, seed: int, kind: str) -> _Runs:
     for width in widths:
         _chunk(net, source, kind, [a[:, :width] for a in arrays], runs, slice(at, at + width))
         at += width
-    if not keep:  # too many to keep: draw the same durations again, keeping the drivers' candidates only
-        rows = _candidates(net, runs)
-        kept = np.empty((len(rows), sims), dtype=np.float32)
+    if not keep:  # too many to keep: draw the same durations again, keeping the drivers' candidates only,
+        rows = _candidates(net, runs)  # for as many of the first simulations as STORE_BYTES holds
+        runs.sample = sample = min(sims, max(SIM_BLOCK, STORE_BYTES // (4 * max(len(rows), 1))))
+        kept = np.empty((len(rows), sample), dtype=np.float32)
         at = 0
         for width in widths:
+            if at >= sample:
+                break
             third = arrays[2][:len(net.draw), :width]
             _draw(net, source, kind, third, at)
-            kept[:, at:at + width] = third[rows]
+            use = min(width, sample - at)
+            kept[:, at:at + use] = third[rows, :use]
             at += width
         runs.durations, runs.kept = kept, {k: j for j, k in enumerate(rows)}
     return runs
@@ -516,10 +553,10 @@ def _chunk(net: _Network, source: np.random.PCG64, kind: str, arrays: list, runs
 
     project = _latest(finish, net.project, width, tmp)
     runs.finish[cols] = project
-    for k, latest in enumerate(net.milestone_rows):
-        runs.milestone_days[k, cols] = _days(_latest(finish, latest, width, tmp))
-    for k, latest in enumerate(net.members):
-        runs.deliverable_days[k, cols] = _days(_latest(finish, latest, width, tmp))
+    for histogram, latest in zip(runs.milestones, net.milestone_rows):
+        histogram.add(_days(_latest(finish, latest, width, tmp)))
+    for histogram, latest in zip(runs.deliverables, net.members):
+        histogram.add(_days(_latest(finish, latest, width, tmp)))
 
     _backward(net, rows, widths, project, tmp, tmp2, tmp3)
     critical = np.less_equal(early, EPSILON, out=np.empty(early.shape, dtype=bool))
@@ -710,39 +747,18 @@ def _days(finish: np.ndarray) -> np.ndarray:
     return np.ceil(finish - 1.0 - EPSILON).astype(np.int64)
 
 
-def _quantiles(days: np.ndarray, level: float, dues: list, cal: Calendar, p0: int) -> list[Quantiles]:
-    """Quantiles of each row of ``days`` (items x simulations: the day reached, as an offset from p0),
-    with the probability of each item by its due date.
-
-    The q-th percentile is the earliest day by which at least q % of the simulations have finished:
-    ``numpy.percentile(days, q, method="inverted_cdf")``, counted exactly from the days' histogram.
-    """
-    if days.shape[0] == 0:
-        return []
-    days = days.astype(np.int64, copy=False)
-    items, sims = days.shape
-    first = days.min(axis=1)
-    width = int((days.max(axis=1) - first).max()) + 1
-    levels = (*LEVELS, level)
-    if items * width <= 1 << 24:
-        flat = days - first[:, None]
-        flat += (np.arange(items, dtype=np.int64) * width)[:, None]
-        seen = np.cumsum(np.bincount(flat.ravel(), minlength=items * width).reshape(items, width), axis=1)
-        marks = np.stack([first + np.argmax(seen * 100.0 >= q * sims, axis=1) for q in levels])
-    else:
-        marks = np.percentile(days, levels, axis=1, method="inverted_cdf").astype(np.int64)
+def _quantiles(histograms: list[_Histogram], level: float, dues: list, cal: Calendar, p0: int) -> list[Quantiles]:
+    """P50, P80, P95 and the level of each item, with its probability by its due date (None: no due)."""
     out = []
-    for k, due in enumerate(dues):
-        dates = [cal.day(p0 + int(m)) for m in marks[:, k]]
-        probability = None
-        if due is not None:
-            probability = float(np.count_nonzero(days[k] <= cal.index_before(due) - p0)) / sims
+    for histogram, due in zip(histograms, dues):
+        dates = [cal.day(p0 + histogram.quantile(q)) for q in (*LEVELS, level)]
+        probability = None if due is None else histogram.share_by(cal.index_before(due) - p0)
         out.append(Quantiles(*dates, probability=probability))
     return out
 
 
 def _drivers(net: _Network, runs: _Runs, tasks) -> tuple[tuple[str, float], ...]:
-    finish = _centred_ranks(runs.finish)
+    finish = _centred_ranks(runs.finish[:runs.sample])
     norm = float(np.dot(finish, finish))
     if norm <= 0.0:
         return ()

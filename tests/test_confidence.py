@@ -146,7 +146,8 @@ def test_ss_ff_and_sf_links_between_drawn_tasks_follow_the_continuous_rules(tmp_
 def test_the_same_seed_gives_the_same_figures_another_seed_other_samples_but_close_dates(tmp_path, monkeypatch):
     rows = [task("A1", duration=4, estimate=BRANCH_A[0]), task("A2", duration=5, depends="A1", estimate=BRANCH_A[1]),
             task("B1", duration=6, estimate=BRANCH_B[0]), task("B2", duration=3, depends="B1", estimate=BRANCH_B[1]),
-            task("M", depends="A2, B2", Milestone="yes")]
+            task("C", duration=1, estimate=(1, 1, 2)),  # drawn, never critical: not a candidate driver
+            task("M", depends="A2, B2, C", Milestone="yes")]
     checked = checked_plan(tmp_path, rows, project={"Seed": 7, "Simulations": 5000})
     plan, schedule = checked.plan, checked.schedule
     first = simulate(plan, schedule)
@@ -161,11 +162,17 @@ def test_the_same_seed_gives_the_same_figures_another_seed_other_samples_but_clo
     monkeypatch.setattr(confidence, "WORK_BYTES", 1)
     chunked = simulate(plan, schedule)
     assert chunked == first and np.array_equal(chunked.finish_offsets, first.finish_offsets)
-    monkeypatch.setattr(confidence, "STORE_BYTES", 0)
+    monkeypatch.setattr(confidence, "STORE_BYTES", 4 * 4 * 5000)  # the 4 candidates' draws, not all 5 tasks'
     assert simulate(plan, schedule) == first
     assert simulate(plan, schedule, distribution="PERT") == pert
+    # with less, the drivers are ranked over the first simulations only (here 256): the rest is the same
+    monkeypatch.setattr(confidence, "STORE_BYTES", 0)
+    few = simulate(plan, schedule)
+    assert few.drivers != first.drivers and {d for d, _ in few.drivers} == {d for d, _ in first.drivers}
+    assert dataclasses.replace(few, drivers=first.drivers) == first
     monkeypatch.undo()
     assert pert != first and pert.distribution == "pert"
+    assert "C" not in dict(first.drivers) and first.criticality["C"] == 0.0
 
     other = simulate(plan, schedule, seed=8)
     assert not np.array_equal(other.finish_offsets, first.finish_offsets)
