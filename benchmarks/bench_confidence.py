@@ -166,11 +166,11 @@ def measure(path: Path, repeat: int = 5, simulations: int = SIMULATIONS) -> list
                             "--simulations", str(simulations)], cwd=HERE.parent)
     facts = json.loads(memory.stdout.strip().splitlines()[-1])
     sim, sched, bare = (median(times[k]) for k in ("simulate", "schedule", "floor"))
-    notes = [(f"plan: {len(plan.tasks)} tasks ({estimated} with an estimate, {len(checked.plan.tasks) - estimated} "
-             f"milestones or fixed), {links} links; {simulations:,} simulations in "
-             f"{len(floor.chunks)} chunks; P50 {result.finish.p50}, P80 {result.finish.p80}, P95 "
-             f"{result.finish.p95} (deterministic {schedule.finish}); {sum(1 for c in result.criticality.values() if c)} "
-             f"tasks critical in some simulation"),
+    sometimes = sum(1 for c in result.criticality.values() if c)
+    notes = [(f"plan: {len(plan.tasks)} tasks ({estimated} with an estimate, {len(plan.tasks) - estimated} "
+              f"milestones or fixed), {links} links; {simulations:,} simulations in {len(floor.chunks)} chunks; "
+              f"P50 {result.finish.p50}, P80 {result.finish.p80}, P95 {result.finish.p95} (deterministic "
+              f"{schedule.finish}); {sometimes} tasks critical in some simulation"),
              f"PERT instead of Triangular: {pert:.2f} s once (numpy's Beta draws)"]
     name = f"confidence: {simulations:,} simulations of the 5,000-task plan"
     return [

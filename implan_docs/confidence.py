@@ -43,10 +43,11 @@ simulations, each task's simulations one float64 row: a forward pass (early date
 (late dates, float), all plain numpy maxima, minima and additions; what is the same in every simulation
 (tasks done or held, and what follows only from them) is folded in advance, and bounds computed once
 leave out maxima that can never matter. Chunks keep the three working arrays near ``WORK_BYTES``; the
-drawn durations are kept as float32 for the drivers up to ``STORE_BYTES`` (beyond, the candidates' are
-drawn again). Simulations come in blocks of ``SIM_BLOCK``; block b draws from
-``numpy.random.PCG64(seed)`` jumped b times, so the same plan, number of simulations and seed give the
-same figures whatever the chunks.
+days reached are counted in histograms; the drawn durations are kept as float32 for the drivers up to
+``STORE_BYTES`` (beyond, the candidates' are drawn again, for as many of the first simulations as that
+holds, and the drivers are ranked over those). Simulations come in blocks of ``SIM_BLOCK``; block b
+draws from ``numpy.random.PCG64(seed)`` jumped b times, so the same plan, number of simulations and seed
+give the same figures whatever the chunks.
 """
 from __future__ import annotations
 
