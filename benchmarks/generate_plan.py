@@ -238,6 +238,8 @@ def generate(path: str | Path, tasks: int = 5000, deliverables: int = 250, links
             headers += names
         ws.append([_bold(ws, h, bold) for h in headers])
         for row in rows:
+            if name == "Tasks":  # the contract's optional columns (estimates, baselines) stay empty
+                row = list(row[:-1]) + [None] * (len(HEADERS["Tasks"]) - (len(row) - 1)) + [row[-1]]
             ws.append(row)
     return _write(path, wb)
 

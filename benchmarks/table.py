@@ -22,9 +22,9 @@ sys.path.insert(0, str(HERE))
 
 from common import PYTHON, Row, fmt_s, large_plan, machine, run_child, table  # noqa: E402
 
-ALL = ("check", "schedule", "charts", "build", "pandoc")
+ALL = ("check", "schedule", "confidence", "charts", "build", "pandoc")
 REPEATS = {  # full / quick
-    "check": (5, 2), "schedule": (9, 3), "charts": (3, 1), "build": (3, 1), "pandoc": (3, 1),
+    "check": (5, 2), "schedule": (9, 3), "confidence": (5, 2), "charts": (3, 1), "build": (3, 1), "pandoc": (3, 1),
 }
 _MEDIAN = re.compile(r"^(?P<label>.*?)\s*median of (?P<n>\d+):\s*(?P<v>[\d.]+) (?P<unit>ms|s)\s*$", re.M)
 _RATIO = re.compile(r"^ratio: (?P<r>[\d.]+)x", re.M)
@@ -60,6 +60,10 @@ def measure(name: str, work: Path, plan: Path, repeat: int) -> list[Row]:
     if name == "schedule":
         return [from_script("bench_schedule.py", "schedule: 5,000 tasks / 8,000 links vs topological sort", 5.0,
                             plan, repeat)]
+    if name == "confidence":
+        import bench_confidence
+
+        return bench_confidence.measure(plan, repeat)
     if name == "charts":
         return [from_script("bench_charts.py", "charts: every chart of the 5,000-task plan vs matplotlib floor",
                             4.0, plan, repeat)]

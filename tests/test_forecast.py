@@ -134,3 +134,33 @@ def test_the_executive_summary_states_the_status_and_its_rule(tmp_path, language
     facts = next(x for x in fragment.blocks if isinstance(x, b.Table))
     assert facts.rows[0][0].text == words[0] and facts.rows[0][1].text
     assert any(isinstance(x, b.Paragraph) and x.text.startswith(words[1]) for x in fragment.blocks)
+
+
+def test_estimates_give_criticality_in_the_filled_workbook_and_confidence_in_the_document(tmp_path, capsys):
+    from implan_docs import blocks as b
+    from implan_docs.sections import schedule as schedule_section
+    from implan_docs.sections import summary
+    from implan_docs.sections.context import load
+
+    rows = minimal_rows()
+    rows["Tasks"][0].update({"Optimistic": 3, "Pessimistic": 12})
+    plan = write_plan(tmp_path / "plan.xlsx", rows=rows)
+    filled = tmp_path / "filled.xlsx"
+    doc = None
+    code = main(["schedule", str(plan), "-o", str(filled), "--format", "json"])
+    doc = json.loads(capsys.readouterr().out)
+    assert code == 0 and doc["confidence"]["simulations"] == 10000 and doc["confidence"]["distribution"] == "triangular"
+    assert doc["confidence"]["finish_p50"] <= doc["confidence"]["finish_p80"] <= doc["confidence"]["finish_p95"]
+    wb = openpyxl.load_workbook(filled)
+    header = [c.value for c in wb["Tasks"][1]]
+    column = header.index("Criticality") + 1
+    assert wb["Tasks"].cell(2, column).value == pytest.approx(doc["tasks"][0]["criticality"])
+    summary_text = " ".join(str(c.value) for row in wb["Summary"].iter_rows() for c in row if c.value is not None)
+    assert "80% likely by" in summary_text
+
+    ctx = load(plan, output=tmp_path)
+    facts = next(x for x in summary.build(ctx).blocks if isinstance(x, b.Table))
+    assert any(str(r[0].text) == "How sure the finish is" and "likely to finish by" in r[1].text for r in facts.rows)
+    section = schedule_section.build(ctx)
+    table = next(x for x in section.blocks if isinstance(x, b.Table) and x.caption == "How likely each date is")
+    assert table.rows[0][0].text == "Project finish"

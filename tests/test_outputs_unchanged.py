@@ -17,17 +17,18 @@ ROOT = Path(__file__).resolve().parent.parent
 EN = ROOT / "examples" / "rollout-plan.xlsx"
 ZH = ROOT / "examples" / "zh-TW" / "smart-service-plan.xlsx"
 
-# Changed on purpose since the move: the documents' open questions now include earned value's SPI
-# findings (W215, issue 14) and dates in findings are written in the document's language.
+# Changed on purpose since the move (issue 14): the documents' open questions include earned value's SPI
+# findings (W215), dates in findings are written in the document's language, the executive summary has
+# the overall status and the resources section earned value; the filled Summary has earned value.
 BUILT = {
-    (EN, "WFS-2027-v1.0.docx"): "170de4715719091228708ac86fc702fefbf78a51fc3e4a6d30fef3e02f7d94a8",
-    (EN, "WFS-2027-v1.0-filled.xlsx"): "e7024ef23d380553d7bbe43d53b6d9c095e3109c452efeff2d782a7f6bba768e",
-    (ZH, "SOPD-115-v1.0.docx"): "e76f10b3507f972b85955f19ac7bdd0beb32a27b342a370624209f2e0dd737a1",
-    (ZH, "SOPD-115-v1.0-filled.xlsx"): "00cbafc6aa495aeb1bb53a6d840f92e87c2021244cb76bbc76f1e17189a9667c",
+    (EN, "WFS-2027-v1.0.docx"): "e6da941e52a5f66725cf228a9024775f3279e860f9b373feccac7f3bebe25af3",
+    (EN, "WFS-2027-v1.0-filled.xlsx"): "5309c70e77ead5b091be0bea713a7c8ec9f073e1c1177f9dce7df1cc7e0947e3",
+    (ZH, "SOPD-115-v1.0.docx"): "2a6c7d0bcff104b7f23b9df0d80f2a425e84f744308070e74a52038fbf62b57f",
+    (ZH, "SOPD-115-v1.0-filled.xlsx"): "1352c0db3bbd0aaf6d56029f224557f83fcb9124315f95cc0476a070593c51b6",
 }
 # --no-pdf: every part deterministic. Changed on purpose since the move: the reviewer guide is now blocks
 # rendered by the assembler (issue 13), its open questions a compact table; and the W215 findings above.
-HANDOFF_ZIP = "82c62e2c903b0293f90dbdc785fddd0b44c2a2bc46f072f29c5314ab9622345f"
+HANDOFF_ZIP = "466a52bd33f44cfd9532ebf761e7d92984f0adc84de8120fec6e08f95acb1400"
 # Changed on purpose once since the move: the contract's schedule-confidence columns and fields (issue 14).
 NEW = {"en": "6eafb16d5806bc2fb84378a6f25cccb81727baed61ed24c81949438a6d43c142",
        "zh-TW": "4df8adb7750c95faea08874259e5b56670fe7c54ffbedee225159d76a26e820b"}

@@ -87,7 +87,7 @@ def write_filled_workbook(source_path: str | Path, plan: Plan, schedule: Schedul
     :func:`~implan_docs.schedule.schedule_plan`. ``language`` (default: the plan's) sets the Summary's
     labels. ``out_path`` may be the source itself (it is read completely before anything is written).
     ``forecast`` (:class:`implan_docs.forecast.Forecast`) adds, where the plan has the data, the Tasks
-    columns Criticality and Finish P80 (three-point estimates), Baseline variance (baseline dates), and
+    columns Criticality (three-point estimates) and Baseline variance (baseline dates), and
     the confidence dates and earned-value figures to the Summary; a plan without them is unchanged.
     """
     source_path = Path(source_path)
@@ -310,18 +310,17 @@ def _fill_tasks(wb, plan: Plan, schedule: Schedule) -> None:
         _text(ws.cell(r, col["Behind"]), YES if td.behind else NO)
 
 
-FORECAST_COLUMNS = ("Criticality", "Finish P80", "Baseline variance")
+FORECAST_COLUMNS = ("Criticality", "Baseline variance")  # Finish P80 per task: not yet (see CHANGELOG)
 
 
 def _fill_forecast(wb, plan: Plan, forecast) -> None:
-    """Tasks' Criticality and Finish P80 (when simulated) and Baseline variance (when baselined)."""
+    """Tasks' Criticality (when simulated) and Baseline variance (when baselined)."""
     c, variance = forecast.confidence, forecast.finish_variance
-    wanted = (("Criticality", "Finish P80") if c is not None else ()) + (("Baseline variance",) if variance else ())
+    wanted = (("Criticality",) if c is not None else ()) + (("Baseline variance",) if variance else ())
     ws = _sheet(wb, plan, "Tasks") if wanted else None
     if ws is None:
         return
     col = _columns(ws, wanted)
-    p80 = c.task_p80 if c is not None and hasattr(c, "task_p80") else {}
     for task in plan.tasks:
         if not task.row:
             continue
@@ -331,8 +330,6 @@ def _fill_forecast(wb, plan: Plan, forecast) -> None:
             if share is not None:
                 _number(ws.cell(r, col["Criticality"]), share)
                 ws.cell(r, col["Criticality"]).number_format = "0%"
-            if task.id in p80:
-                _date(ws.cell(r, col["Finish P80"]), p80[task.id])
         if task.id in variance:
             _number(ws.cell(r, col["Baseline variance"]), variance[task.id])
 
