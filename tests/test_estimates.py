@@ -107,7 +107,7 @@ def test_messages_render_in_traditional_chinese(tmp_path):
     assert texts == {
         "E132": "工作項目 T1 的三點估計不完整（未填寫：Pessimistic）：樂觀值（Optimistic）與悲觀值（Pessimistic）"
                 "須同時填寫或同時留空；最可能值（Most likely）可留空，即採用工期（Duration）",
-        "E134": "工作項目 T2 的基準完成日（Baseline finish）2026-03-06 早於基準開始日（Baseline start）2026-03-09",
+        "E134": "工作項目 T2 的基準完成日（Baseline finish）2026年3月6日 早於基準開始日（Baseline start）2026年3月9日",  # dates as the document writes them
         "W217": "工作項目 T2 的三點估計不會被採用：里程碑或同時填寫開始日與完成日的工作項目，在每次模擬中都維持原定日期",
     }
 

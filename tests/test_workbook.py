@@ -307,7 +307,8 @@ def test_findings(tmp_path, change, code, expected):
 
 def test_example_reads_with_no_findings():
     result = check_plan(EXAMPLE)
-    assert result.findings == ()
+    # only earned value's W215: the example's work is behind its plan as of the status date, on purpose
+    assert {f.code for f in result.findings} <= {"W215"}
     plan = result.plan
     assert {"FS", "SS", "FF", "SF"} <= {link.type for t in plan.tasks for link in t.depends}
     assert any(link.lag < 0 for t in plan.tasks for link in t.depends)

@@ -43,7 +43,7 @@ LATIN_ALLOWED = {"SWOT", "RACI", "R", "A", "C", "I", "L", "NT",
                  # the open questions name the workbook's cells (sheet names are the contract's) and codes,
                  # and earned value uses the standard abbreviations and ISO currency codes
                  "Project", "Objectives", "Scope", "Deliverables", "Tasks", "Risks", "People", "Resources",
-                 "W", "S", "SPI", "CPI", "EV", "PV", "AC", "TWD"}
+                 "W", "S", "SPI", "CPI", "EV", "PV", "AC", "TWD", "Actual", "cost"}  # (column Actual cost)
 # Workbook columns and Project fields whose values are enumerations or settings: the document must show
 # them translated, so their English words do not excuse a leak.
 ENUM_COLUMNS = {"status", "kind", "type", "method", "milestone"}
