@@ -148,6 +148,60 @@ def read_zip_member(path: str | Path, name_suffix: str, limit: int = 16 << 20) -
     return data
 
 
+def write_with_mode(path: Path, data: bytes, mode: int, *, replace: bool) -> Path:
+    """Write ``data`` to a temporary file next to ``path``, give it the permission bits ``mode`` and move
+    it into place in one step: over an existing file if ``replace``, else only where nothing exists
+    (:class:`FileExistsError` otherwise; nothing is overwritten, even by a race)."""
+    path = Path(path)
+    ensure_dir(path.parent)
+    _remove_stale_parts(path)  # what killed runs left
+    try:
+        fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.{os.getpid()}-", suffix=path.suffix + ".part",
+                                        dir=path.parent)
+    except OSError as exc:
+        raise output_error(path, exc) from exc
+    tmp = Path(tmp_name)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+            os.fchmod(fh.fileno(), mode)
+        if replace:
+            os.replace(tmp, path)
+            return path
+        try:
+            os.link(tmp, path)  # fails if path exists
+        except FileExistsError:
+            raise
+        except OSError as exc:
+            if exc.errno not in (errno.EPERM, errno.ENOTSUP, errno.EOPNOTSUPP, errno.EXDEV, errno.EMLINK,
+                                 errno.ENOSYS):
+                raise
+            _create_exclusive(path, data, mode)  # a file system without hard links
+        return path
+    except FileExistsError:
+        raise
+    except OSError as exc:
+        raise output_error(path, exc) from exc
+    finally:
+        if tmp.exists():
+            tmp.unlink()
+
+
+def _create_exclusive(path: Path, data: bytes, mode: int) -> None:
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, mode)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+            os.fchmod(fh.fileno(), mode)
+    except BaseException:
+        path.unlink()
+        raise
+
+
 def atomic_write_bytes(path: str | Path, data: bytes) -> Path:
     with atomic_path(path) as tmp:
         tmp.write_bytes(data)

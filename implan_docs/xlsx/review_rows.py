@@ -22,13 +22,11 @@ a file). Outputs keep the workbook's permission bits (a private 0600 plan stays 
 from __future__ import annotations
 
 import bisect
-import errno
 import io
 import os
 import posixpath
 import re
 import stat
-import tempfile
 import zipfile
 from dataclasses import dataclass, field
 from datetime import date
@@ -37,9 +35,9 @@ from typing import Iterable, Sequence
 
 from lxml import etree
 
-from .. import fileio, workbook_lock
+from .. import workbook_lock
 from ..errors import Location, OutputError, WorkbookError
-from ..fileio import IMAGES, atomic_write_bytes, current_umask, ensure_dir, output_error, zip_bytes
+from ..fileio import IMAGES, atomic_write_bytes, current_umask, write_with_mode, zip_bytes
 from ..i18n import Messages
 from ..model import LANGUAGES
 from ..docx.comments import LEGACY_ID_PATTERN, Remark, read_reviewed, shorten
@@ -230,7 +228,7 @@ def _collect(shown: Path, workbook: Path, found: list[tuple[str, list[Remark]]],
         if force and os.path.isfile(output):
             out_mode &= stat.S_IMODE(os.stat(output).st_mode)
         try:
-            write_file(output, data, out_mode, replace=force)
+            write_with_mode(output, data, out_mode, replace=force)
         except FileExistsError:
             raise OutputError("already exists; use --force to overwrite it", Location(file=str(output))) from None
         result.written = output
@@ -402,68 +400,12 @@ def _backup(workbook: Path, data: bytes, mode: int) -> Path:
     while True:
         name = f"{workbook.stem}.bak{workbook.suffix}" if n == 1 else f"{workbook.stem}.bak-{n}{workbook.suffix}"
         try:
-            return write_file(workbook.with_name(name), data, mode, replace=False)
+            return write_with_mode(workbook.with_name(name), data, mode, replace=False)
         except FileExistsError:
             n += 1
             if n > 10_000:
                 raise OutputError(f"has 10,000 backups next to it; remove some ({workbook.stem}.bak-*)",
                                   Location(file=str(workbook))) from None
-
-
-def write_file(path: Path, data: bytes, mode: int, *, replace: bool) -> Path:
-    """Write ``data`` to a temporary file next to ``path``, give it the permission bits ``mode`` and move
-    it into place in one step: over an existing file if ``replace``, else only where nothing exists
-    (:class:`FileExistsError` otherwise; nothing is overwritten, even by a race)."""
-    path = Path(path)
-    ensure_dir(path.parent)
-    remove_stale = getattr(fileio, "_remove_stale_parts", None)  # what killed runs left, as fileio names it
-    if remove_stale is not None:
-        remove_stale(path)
-    try:
-        fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.{os.getpid()}-", suffix=path.suffix + ".part",
-                                        dir=path.parent)
-    except OSError as exc:
-        raise output_error(path, exc) from exc
-    tmp = Path(tmp_name)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-            os.fchmod(fh.fileno(), mode)
-        if replace:
-            os.replace(tmp, path)
-            return path
-        try:
-            os.link(tmp, path)  # fails if path exists
-        except FileExistsError:
-            raise
-        except OSError as exc:
-            if exc.errno not in (errno.EPERM, errno.ENOTSUP, errno.EOPNOTSUPP, errno.EXDEV, errno.EMLINK,
-                                 errno.ENOSYS):
-                raise
-            _create_exclusive(path, data, mode)  # a file system without hard links
-        return path
-    except FileExistsError:
-        raise
-    except OSError as exc:
-        raise output_error(path, exc) from exc
-    finally:
-        if tmp.exists():
-            tmp.unlink()
-
-
-def _create_exclusive(path: Path, data: bytes, mode: int) -> None:
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, mode)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-            os.fchmod(fh.fileno(), mode)
-    except BaseException:
-        path.unlink()
-        raise
 
 
 # -- the package edit ---------------------------------------------------------------------------------------
