@@ -162,11 +162,7 @@ def write_with_mode(path: Path, data: bytes, mode: int, *, replace: bool) -> Pat
         raise output_error(path, exc) from exc
     tmp = Path(tmp_name)
     try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-            os.fchmod(fh.fileno(), mode)
+        _write_fd(fd, data, mode)
         if replace:
             os.replace(tmp, path)
             return path
@@ -192,14 +188,19 @@ def write_with_mode(path: Path, data: bytes, mode: int, *, replace: bool) -> Pat
 def _create_exclusive(path: Path, data: bytes, mode: int) -> None:
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, mode)
     try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-            os.fchmod(fh.fileno(), mode)
+        _write_fd(fd, data, mode)
     except BaseException:
         path.unlink()
         raise
+
+
+def _write_fd(fd: int, data: bytes, mode: int) -> None:
+    """Write ``data`` to the open file ``fd``, make it durable, give it ``mode``, close it."""
+    with os.fdopen(fd, "wb") as fh:
+        fh.write(data)
+        fh.flush()
+        os.fsync(fh.fileno())
+        os.fchmod(fh.fileno(), mode)
 
 
 def atomic_write_bytes(path: str | Path, data: bytes) -> Path:
